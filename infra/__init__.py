@@ -1,0 +1,1 @@
+"""Infrastructure: the CDK app, the security headers and the local stack that emulates AWS."""

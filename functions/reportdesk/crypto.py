@@ -1,0 +1,73 @@
+"""Envelope encryption of report documents: AWS Encryption SDK, the organisation's KMS key.
+
+The encryption context binds each ciphertext to its report id, so a stored object cannot be passed
+off as another report; `decrypt` checks that binding.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any, Final
+
+import aws_encryption_sdk
+from aws_encryption_sdk import CommitmentPolicy, StrictAwsKmsMasterKeyProvider
+from aws_encryption_sdk.exceptions import AWSEncryptionSDKClientError
+from botocore.exceptions import BotoCoreError, ClientError
+
+PURPOSE: Final = "report"
+
+# One KMS key wraps each data key, so a decrypt never needs to try more than one.
+_CLIENT: Final = aws_encryption_sdk.EncryptionSDKClient(
+    commitment_policy=CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT,
+    max_encrypted_data_keys=1,
+)
+
+
+class EncryptionUnavailable(Exception):
+    """KMS could not be used (down, key disabled, no permission): nothing was encrypted."""
+
+
+class DecryptionFailed(Exception):
+    """The message could not be decrypted with the configured key."""
+
+
+class WrongEncryptionContext(DecryptionFailed):
+    """The message decrypts, but it was not encrypted as the report it is claimed to be."""
+
+
+def encryption_context(report_id: str) -> dict[str, str]:
+    """The encryption context of a report (see README, "Storage layout")."""
+    return {"purpose": PURPOSE, "report_id": report_id}
+
+
+@functools.cache
+def key_provider(key_arn: str, botocore_session: Any) -> StrictAwsKmsMasterKeyProvider:
+    """A provider that only uses `key_arn`; cached, so a warm function reuses its KMS client."""
+    return StrictAwsKmsMasterKeyProvider(key_ids=[key_arn], botocore_session=botocore_session)
+
+
+def encrypt(plaintext: bytes, report_id: str, *, key_arn: str, botocore_session: Any) -> bytes:
+    """An AWS Encryption SDK message holding `plaintext`, bound to `report_id`."""
+    try:
+        ciphertext, _header = _CLIENT.encrypt(
+            source=plaintext,
+            key_provider=key_provider(key_arn, botocore_session),
+            encryption_context=encryption_context(report_id),
+        )
+    except (AWSEncryptionSDKClientError, BotoCoreError, ClientError) as error:
+        raise EncryptionUnavailable(type(error).__name__) from error
+    return bytes(ciphertext)
+
+
+def decrypt(ciphertext: bytes, report_id: str, *, key_arn: str, botocore_session: Any) -> bytes:
+    """The plaintext of a report message, after checking it was encrypted as report `report_id`."""
+    try:
+        plaintext, header = _CLIENT.decrypt(
+            source=ciphertext, key_provider=key_provider(key_arn, botocore_session)
+        )
+    except (AWSEncryptionSDKClientError, BotoCoreError, ClientError) as error:
+        raise DecryptionFailed(type(error).__name__) from error
+    context = header.encryption_context
+    if context.get("purpose") != PURPOSE or context.get("report_id") != report_id:
+        raise WrongEncryptionContext(f"message is not report {report_id}")
+    return bytes(plaintext)

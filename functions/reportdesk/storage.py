@@ -1,0 +1,137 @@
+"""Where and how report objects and used-challenge markers are written in the reports bucket.
+
+Every write is conditional (`IfNoneMatch="*"`), so a retried or concurrent submission is stored
+once (see README, "Storage layout").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, Final
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+REPORTS_PREFIX: Final = "reports/"
+CHALLENGES_PREFIX: Final = "challenges/"
+# A retry can reach us after midnight on the first of a month; within this window we also look
+# for the object under the previous month before writing a new one.
+MONTH_BOUNDARY_WINDOW: Final = timedelta(hours=1)
+_CONDITIONAL_CONFLICTS: Final = frozenset({"PreconditionFailed", "ConditionalRequestConflict"})
+_NOT_FOUND: Final = frozenset({"404", "NoSuchKey", "NotFound"})
+
+
+class StorageUnavailable(Exception):
+    """S3 could not be used: the object may not have been written and must be retried."""
+
+
+@dataclass(frozen=True)
+class ReportMetadata:
+    """The object metadata of a report: never personal data."""
+
+    reference: str
+    language: str
+    triage: str
+    contact_wanted: bool
+    received: datetime
+    schema: int
+
+    def as_s3_metadata(self) -> dict[str, str]:
+        return {
+            "reference": self.reference,
+            "language": self.language,
+            "triage": self.triage,
+            "contact-wanted": "yes" if self.contact_wanted else "no",
+            "received": self.received.astimezone(UTC).isoformat(timespec="seconds"),
+            "schema": str(self.schema),
+        }
+
+
+@dataclass(frozen=True)
+class StoredReport:
+    """Where a report is, and whether this call wrote it (False: it was already stored)."""
+
+    key: str
+    created: bool
+
+
+def report_key(report_id: str, received: datetime) -> str:
+    """`reports/<yyyy>/<mm>/<report_id>`, by the UTC month the report was received."""
+    utc = received.astimezone(UTC)
+    return f"{REPORTS_PREFIX}{utc:%Y}/{utc:%m}/{report_id}"
+
+
+def _error_code(error: ClientError) -> str:
+    return str(error.response.get("Error", {}).get("Code", ""))
+
+
+def _exists(s3: Any, bucket: str, key: str) -> bool:
+    try:
+        s3.head_object(Bucket=bucket, Key=key)
+    except ClientError as error:
+        if _error_code(error) in _NOT_FOUND:
+            return False
+        raise
+    return True
+
+
+def _put_once(s3: Any, bucket: str, key: str, body: bytes, **extra: Any) -> bool:
+    """True when this call created the object, False when it already existed."""
+    try:
+        s3.put_object(Bucket=bucket, Key=key, Body=body, IfNoneMatch="*", **extra)
+    except ClientError as error:
+        if _error_code(error) in _CONDITIONAL_CONFLICTS:
+            return False
+        raise
+    return True
+
+
+def store_report(
+    s3: Any,
+    bucket: str,
+    report_id: str,
+    ciphertext: bytes,
+    metadata: ReportMetadata,
+) -> StoredReport:
+    """Write the encrypted report once; a second call for the same report id writes nothing."""
+    key = report_key(report_id, metadata.received)
+    received = metadata.received.astimezone(UTC)
+    month_start = received.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    try:
+        if received - month_start < MONTH_BOUNDARY_WINDOW:
+            previous = report_key(report_id, month_start - timedelta(seconds=1))
+            if _exists(s3, bucket, previous):
+                return StoredReport(key=previous, created=False)
+        created = _put_once(
+            s3,
+            bucket,
+            key,
+            ciphertext,
+            Metadata=metadata.as_s3_metadata(),
+            Tagging="status=open",
+            ContentType="application/octet-stream",
+        )
+    except (BotoCoreError, ClientError) as error:
+        raise StorageUnavailable(type(error).__name__) from error
+    return StoredReport(key=key, created=created)
+
+
+def challenge_key(challenge_hash: str) -> str:
+    """`challenges/<sha256 of the challenge>`: the marker of a used proof-of-work challenge."""
+    return f"{CHALLENGES_PREFIX}{challenge_hash}"
+
+
+def claim_challenge(s3: Any, bucket: str, challenge_hash: str, report_id: str) -> bool:
+    """Record that `report_id` used the challenge; False when another report used it before.
+
+    A retry of the same submission (same report id) may present its challenge again: that is not
+    a replay, so the marker remembers which report claimed it.
+    """
+    key = challenge_key(challenge_hash)
+    try:
+        if _put_once(s3, bucket, key, b"", Metadata={"report-id": report_id}):
+            return True
+        claimed_by = s3.head_object(Bucket=bucket, Key=key)["Metadata"].get("report-id")
+    except (BotoCoreError, ClientError) as error:
+        raise StorageUnavailable(type(error).__name__) from error
+    return bool(claimed_by == report_id)

@@ -1,0 +1,89 @@
+"""MkDocs hook: puts the report form, in the page's language, where a page has <!-- report-form -->.
+
+Labels come from `reportdesk/texts/form.toml`, choices and limits from the report model: the page,
+its script and the report API share one source for every string and rule.
+"""
+
+from __future__ import annotations
+
+import json
+import typing
+from typing import Any, Final
+
+from markupsafe import Markup
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+from reportdesk import model
+from reportdesk.texts import TEXTS, text
+
+MARKER: Final = "<!-- report-form -->"
+TEMPLATE: Final = "partials/report-form.html"
+ACTION: Final = "/api/reports"
+CHALLENGE_URL: Final = "/api/challenge"
+# What the page's script needs besides the error messages (error.*) and answers (answer.*).
+SCRIPT_TEXTS: Final = ("form.sending", "form.network_error", "form.copy", "form.copied")
+SCRIPT_PREFIXES: Final = ("error.", "answer.")
+
+
+def choices() -> dict[str, tuple[str, ...]]:
+    """The values the report model accepts for each choice field, in the model's order."""
+    return {
+        "organisation": typing.get_args(model.Organisation),
+        "age_group": typing.get_args(model.AgeGroup),
+    }
+
+
+def rules() -> dict[str, Any]:
+    """The report model's limits and patterns, for the script's checks before sending."""
+    return {
+        "message_min": model.MESSAGE_MIN,
+        "message_max": model.MESSAGE_MAX,
+        "when_max": model.WHEN_MAX,
+        "name_max": model.NAME_MAX,
+        "email_max": model.EMAIL_MAX,
+        "email": model._EMAIL_RE.pattern,
+        "phone_chars": model._PHONE_CHARS_RE.pattern,
+        "phone_separators": model._PHONE_SEPARATORS_RE.pattern,
+        "phone_belgian": model._BELGIAN_PHONE_RE.pattern,
+        "phone_international": model._INTERNATIONAL_PHONE_RE.pattern,
+        "control": model._CONTROL_RE.pattern,
+    }
+
+
+def script_data(language: str) -> Markup:
+    """The script's JSON data block; `<`, `>` and `&` escaped so it cannot end the element."""
+    texts = {
+        key: text(key, language)
+        for key in TEXTS
+        if key.startswith(SCRIPT_PREFIXES) or key in SCRIPT_TEXTS
+    }
+    data = {"language": language, "texts": texts, "rules": rules()}
+    encoded = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    return Markup(  # noqa: S704 -- JSON with the HTML-significant characters escaped
+        encoded.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    )
+
+
+def render_form(config: MkDocsConfig, language: str) -> str:
+    def t(key: str) -> Markup:
+        return Markup.escape(text(key, language))
+
+    form = {
+        "action": ACTION,
+        "challenge_url": CHALLENGE_URL,
+        "language": language,
+        "choices": choices(),
+        "contact_values": {"yes": "yes", "no": "no"},
+        "client_json": script_data(language),
+    }
+    template = config.theme.get_env().get_template(TEMPLATE)
+    return template.render(t=t, form=form)
+
+
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    if MARKER not in html:
+        return html
+    if html.count(MARKER) > 1:
+        raise ValueError(f"{page.file.src_uri}: the report form can appear only once on a page")
+    return html.replace(MARKER, render_form(config, str(config.theme["language"])))

@@ -68,3 +68,59 @@ def queue_event(resources: Resources) -> dict[str, Any]:
 def report_bodies(event: dict[str, Any]) -> list[str]:
     """The bodies of the messages that announce report objects (not S3's test event)."""
     return [r["body"] for r in event["Records"] if "Records" in json.loads(r["body"])]
+
+
+@dataclass(frozen=True)
+class LambdaContext:
+    """The context attributes Powertools reads in the intake handler."""
+
+    function_name: str = "intake"
+    memory_limit_in_mb: int = 256
+    invoked_function_arn: str = "arn:aws:lambda:eu-west-1:123456789012:function:intake"
+    aws_request_id: str = "00000000-0000-4000-8000-000000000000"
+
+
+def submit_report(content: dict[str, str]) -> str:
+    """POST a report with contact details through the real intake handler; returns its reference."""
+    from reportdesk import intake
+
+    payload = {
+        "language": "nl",
+        "message": content["message"],
+        "contact": {
+            "wants_contact": True,
+            "name": content["name"],
+            "email": content["email"],
+            "phone": content["phone"],
+        },
+    }
+    event = {
+        "version": "2.0",
+        "routeKey": "$default",
+        "rawPath": "/api/reports",
+        "rawQueryString": "",
+        "headers": {"content-type": "application/json"},
+        "requestContext": {
+            "accountId": "123456789012",
+            "apiId": "api",
+            "domainName": "example.org",
+            "domainPrefix": "example",
+            "http": {
+                "method": "POST",
+                "path": "/api/reports",
+                "protocol": "HTTP/1.1",
+                "sourceIp": "192.0.2.1",
+                "userAgent": "pytest",
+            },
+            "requestId": "req",
+            "routeKey": "$default",
+            "stage": "$default",
+            "time": "28/Nov/2026:16:00:00 +0000",
+            "timeEpoch": 1795881600000,
+        },
+        "body": json.dumps(payload),
+        "isBase64Encoded": False,
+    }
+    answer = intake.handler(event, LambdaContext())
+    assert answer["statusCode"] == 201, answer
+    return str(json.loads(answer["body"])["reference"])

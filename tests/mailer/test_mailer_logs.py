@@ -7,9 +7,10 @@ from collections.abc import Callable
 
 import pytest
 from reportdesk import mailer
+from reportdesk.reference import reference_for
 
 from infra.local_aws import Resources
-from tests.mailer.support import CONTENT, StoredReport, queue_event
+from tests.mailer.support import CONTENT, StoredReport, queue_event, submit_report
 
 
 def test_logs_carry_report_id_and_outcome_but_no_personal_data_or_addresses(
@@ -18,7 +19,7 @@ def test_logs_carry_report_id_and_outcome_but_no_personal_data_or_addresses(
     put_report: Callable[..., StoredReport],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    report = put_report()
+    reference = submit_report(CONTENT)
     failing = put_report()
     clients.s3.delete_object(Bucket=resources.reports_bucket, Key=failing.key)
     clients.s3.put_object(Bucket=resources.reports_bucket, Key=failing.key, Body=b"")
@@ -29,7 +30,8 @@ def test_logs_carry_report_id_and_outcome_but_no_personal_data_or_addresses(
     out = "\n".join(formatter.format(r) for r in caplog.records if r.name == "mailer")
     lines = [json.loads(line) for line in out.splitlines()]
     outcomes = {(line.get("report_id"), line.get("outcome")) for line in lines}
-    assert (report.report_id, "emailed") in outcomes
+    [emailed] = [line for line in lines if line.get("outcome") == "emailed"]
+    assert reference_for(emailed["report_id"]) == reference
     assert (failing.report_id, "failed") in outcomes
     for value in [*CONTENT.values(), resources.sender, *resources.recipients]:
         assert value not in out

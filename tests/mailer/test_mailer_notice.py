@@ -12,7 +12,14 @@ import pytest
 from reportdesk import mail_templates, mailer
 
 from infra.local_aws import Resources
-from tests.mailer.support import CONTENT, StoredReport, queue_event, report_bodies, sent_mail
+from tests.mailer.support import (
+    CONTENT,
+    StoredReport,
+    queue_event,
+    report_bodies,
+    sent_mail,
+    submit_report,
+)
 
 NOW = datetime.fromisoformat("2026-11-28T16:10:00+00:00")
 PutReport = Callable[..., StoredReport]
@@ -48,13 +55,13 @@ def test_email_has_text_and_html_that_say_how_to_read_the_report(
 def test_email_carries_none_of_the_reports_content(
     resources: Resources,
     clients: mailer.Clients,
-    put_report: PutReport,
     ses_requests: list[dict[str, Any]],
     get_object_calls: list[str],
 ) -> None:
-    put_report()
+    reference = submit_report(CONTENT)
     mailer.handler(queue_event(resources), None)
-    assert len(ses_requests) == 1
+    [request] = ses_requests
+    assert request["Content"]["Simple"]["Subject"]["Data"] == f"Nieuwe melding {reference}"
     sent = json.dumps(ses_requests) + json.dumps([m.body for m in sent_mail(resources)])
     for value in CONTENT.values():
         assert value not in sent

@@ -24,7 +24,7 @@ from aws_lambda_powertools.utilities.batch import (
 )
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from botocore.config import Config
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from reportdesk import mail_templates
 from reportdesk.reference import is_report_id, normalise_reference
@@ -126,8 +126,11 @@ def report_id_from_key(key: str) -> str | None:
     return match["report_id"] if match and is_report_id(match["report_id"]) else None
 
 
-def _error_code(error: ClientError) -> str:
-    return str(error.response.get("Error", {}).get("Code", ""))
+def _error_code(error: Exception) -> str:
+    """The AWS error code, or the class of a client-side failure (timeout, connection)."""
+    if isinstance(error, ClientError):
+        return str(error.response.get("Error", {}).get("Code", ""))
+    return type(error).__name__
 
 
 def _head(s3: Any, bucket: str, key: str) -> dict[str, Any] | None:
@@ -277,7 +280,8 @@ def notify_report(clients: Clients, settings: Settings, key: str, now: datetime)
         try:
             _send(clients, settings, mail)
         except ClientError:
-            # This report did not use its slot: give it back to the hour.
+            # SES refused: this report did not use its slot, so give it back to the hour. (After
+            # a timeout SES may have sent it, so that slot stays counted.)
             _delete(s3, bucket, slot)
             raise
         # False only after a lease takeover whose old holder wrote it: still exactly one marker.
@@ -307,7 +311,7 @@ def process_message(
         except RetryLater:
             logger.info("report", report_id=report_id, outcome="lease_held")
             raise
-        except ClientError as error:
+        except (BotoCoreError, ClientError) as error:
             logger.error("report", report_id=report_id, outcome="failed", error=_error_code(error))
             raise
         except ValueError:
@@ -371,9 +375,8 @@ def send_due_digests(clients: Clients, settings: Settings, now: datetime) -> Dig
         try:
             if _send_digest(clients, settings, hour, now):
                 run.sent.append(hour)
-        except (ClientError, RetryLater) as error:
-            code = _error_code(error) if isinstance(error, ClientError) else "lease_held"
-            logger.error("digest", hour=hour, outcome="failed", error=code)
+        except (BotoCoreError, ClientError, RetryLater) as error:
+            logger.error("digest", hour=hour, outcome="failed", error=_error_code(error))
             run.failed.append(hour)
     return run
 
@@ -402,7 +405,8 @@ def handler(event: dict[str, Any], context: Any) -> Any:
 
 
 def digest_handler(event: dict[str, Any], context: Any) -> dict[str, list[str]]:
-    """Run hourly by a schedule; raises when an hour failed, so the run counts as an error."""
+    """Run hourly by a schedule, best a few minutes after `DIGEST_GRACE` past the hour; raises
+    when an hour failed, so the run counts as an error (the next run sends it)."""
     run = send_due_digests(_aws_clients(), Settings.from_environment(os.environ), datetime.now(UTC))
     if run.failed:
         raise RuntimeError(f"digest not sent for {len(run.failed)} hour(s); next run retries")

@@ -1,7 +1,7 @@
 """Envelope encryption of report documents: AWS Encryption SDK, the organisation's KMS key.
 
-The encryption context binds each ciphertext to its report id, so a stored object cannot be passed
-off as another report; `decrypt` checks that binding.
+The encryption context binds each ciphertext to its purpose (report, reply, message) and report id,
+so a stored object cannot be passed off as another one; `decrypt` checks that binding.
 """
 
 from __future__ import annotations
@@ -35,9 +35,9 @@ class WrongEncryptionContext(DecryptionFailed):
     """The message decrypts, but it was not encrypted as the report it is claimed to be."""
 
 
-def encryption_context(report_id: str) -> dict[str, str]:
-    """The encryption context of a report (see README, "Storage layout")."""
-    return {"purpose": PURPOSE, "report_id": report_id}
+def encryption_context(report_id: str, purpose: str = PURPOSE) -> dict[str, str]:
+    """The encryption context of a report, reply or message (see README, "Storage layout")."""
+    return {"purpose": purpose, "report_id": report_id}
 
 
 @functools.cache
@@ -46,21 +46,35 @@ def key_provider(key_arn: str, botocore_session: Any) -> StrictAwsKmsMasterKeyPr
     return StrictAwsKmsMasterKeyProvider(key_ids=[key_arn], botocore_session=botocore_session)
 
 
-def encrypt(plaintext: bytes, report_id: str, *, key_arn: str, botocore_session: Any) -> bytes:
-    """An AWS Encryption SDK message holding `plaintext`, bound to `report_id`."""
+def encrypt(
+    plaintext: bytes,
+    report_id: str,
+    *,
+    key_arn: str,
+    botocore_session: Any,
+    purpose: str = PURPOSE,
+) -> bytes:
+    """An AWS Encryption SDK message holding `plaintext`, bound to `report_id` and `purpose`."""
     try:
         ciphertext, _header = _CLIENT.encrypt(
             source=plaintext,
             key_provider=key_provider(key_arn, botocore_session),
-            encryption_context=encryption_context(report_id),
+            encryption_context=encryption_context(report_id, purpose),
         )
     except (AWSEncryptionSDKClientError, BotoCoreError, ClientError) as error:
         raise EncryptionUnavailable(type(error).__name__) from error
     return bytes(ciphertext)
 
 
-def decrypt(ciphertext: bytes, report_id: str, *, key_arn: str, botocore_session: Any) -> bytes:
-    """The plaintext of a report message, after checking it was encrypted as report `report_id`."""
+def decrypt(
+    ciphertext: bytes,
+    report_id: str,
+    *,
+    key_arn: str,
+    botocore_session: Any,
+    purpose: str = PURPOSE,
+) -> bytes:
+    """The plaintext of a message, after checking it was encrypted for `purpose` and `report_id`."""
     try:
         plaintext, header = _CLIENT.decrypt(
             source=ciphertext, key_provider=key_provider(key_arn, botocore_session)
@@ -68,6 +82,6 @@ def decrypt(ciphertext: bytes, report_id: str, *, key_arn: str, botocore_session
     except (AWSEncryptionSDKClientError, BotoCoreError, ClientError) as error:
         raise DecryptionFailed(type(error).__name__) from error
     context = header.encryption_context
-    if context.get("purpose") != PURPOSE or context.get("report_id") != report_id:
-        raise WrongEncryptionContext(f"message is not report {report_id}")
+    if context.get("purpose") != purpose or context.get("report_id") != report_id:
+        raise WrongEncryptionContext(f"message is not a {purpose} of report {report_id}")
     return bytes(plaintext)

@@ -10,6 +10,7 @@ import functools
 import json
 import os
 from collections.abc import Sequence
+from dataclasses import asdict
 from typing import Any, Final
 
 import boto3
@@ -173,7 +174,7 @@ def post_report() -> Response[str]:
         contact_wanted = bool(report.contact and report.contact.wants_contact)
         page = answer_page.success_page(outcome.answer.reference, language, contact_wanted)
         return _html(201, page)
-    return _json(201, outcome.answer.model_dump(mode="json"))
+    return _json(201, asdict(outcome.answer))
 
 
 @app.get(CHALLENGE_PATH)

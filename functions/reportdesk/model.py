@@ -5,10 +5,11 @@ Validation errors become `FieldError`s (field + code), never carrying the submit
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any, Final, Literal
 
 from pydantic import (
@@ -170,9 +171,15 @@ class ReportIn(BaseModel):
 
 
 class ReportDocument(BaseModel):
-    """The decrypted content of a report object (README, "Storage layout")."""
+    """The decrypted content of a report object (README, "Storage layout").
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, hide_input_in_errors=True)
+    The intake writes it with `document()`; readers validate what they decrypt with this model
+    (built on first use: the intake never needs it).
+    """
+
+    model_config = ConfigDict(
+        extra="forbid", populate_by_name=True, hide_input_in_errors=True, defer_build=True
+    )
 
     schema_version: int = Field(alias="schema")
     report_id: str
@@ -187,25 +194,51 @@ class ReportDocument(BaseModel):
     age_group: AgeGroup | None = None
     contact: Contact
 
-    def to_json_bytes(self) -> bytes:
-        return self.model_dump_json(by_alias=True, exclude_none=True).encode("utf-8")
+
+def document(
+    report: ReportIn,
+    *,
+    report_id: str,
+    reference: str,
+    submission_id: str,
+    received_at: datetime,
+    triage: Triage,
+) -> bytes:
+    """The report document as stored (encrypted): JSON, matching `ReportDocument`."""
+    content = {
+        "schema": SCHEMA_VERSION,
+        "report_id": report_id,
+        "reference": reference,
+        "submission_id": submission_id,
+        "received_at": received_at.astimezone(UTC).isoformat(),
+        "language": report.language,
+        "triage": triage,
+        **report.report_fields(),
+    }
+    # ensure_ascii=False keeps every character exactly as sent, as UTF-8.
+    return json.dumps(content, ensure_ascii=False).encode("utf-8")
 
 
-class Accepted(BaseModel):
-    """201: the report is stored. Add new answer fields here."""
+# The answers are plain dataclasses: building pydantic models costs import time on every cold
+# start, and these are only written, never validated. openapi.py derives their schemas.
+@dataclass(frozen=True)
+class Accepted:
+    """201: the report is stored. A new answer field is a new attribute here."""
 
-    reference: str = Field(examples=["7KQ2-M9XD"])
+    reference: str
     submission_id: str
 
 
-class FieldErrorOut(BaseModel):
-    field: str = Field(examples=["message"])
-    code: str = Field(examples=["too_short"])
+@dataclass(frozen=True)
+class FieldErrorOut:
+    field: str
+    code: str
     message: str
 
 
-class ErrorsOut(BaseModel):
-    """4xx/5xx: every problem at once, in the report's language; never the submitted values."""
+@dataclass(frozen=True)
+class ErrorsOut:
+    """4xx and 5xx: every problem at once, in the report's language; never a submitted value."""
 
     errors: list[FieldErrorOut]
 

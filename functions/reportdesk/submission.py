@@ -18,8 +18,8 @@ from reportdesk.model import (
     SCHEMA_VERSION,
     Accepted,
     FieldError,
-    ReportDocument,
     ReportIn,
+    document,
     field_errors,
 )
 from reportdesk.texts import DEFAULT_LANGUAGE, Language, is_language
@@ -172,18 +172,16 @@ def accept(report: ReportIn, into: Storage, now: datetime) -> Outcome:
     report_id = reference.report_id_for(submission_id)
     ref = reference.reference_for(report_id)
     assessment = _assess(report, report_id, into, now)
-    document = ReportDocument(
-        schema=SCHEMA_VERSION,
+    plaintext = document(
+        report,
         report_id=report_id,
         reference=ref,
         submission_id=submission_id,
         received_at=now,
-        language=report.language,
         triage=assessment.triage,
-        **report.report_fields(),
     )
     ciphertext = crypto.encrypt(
-        document.to_json_bytes(),
+        plaintext,
         report_id,
         key_arn=into.key_arn,
         botocore_session=into.botocore_session,

@@ -1,0 +1,154 @@
+"""Read the built site's HTML pages into plain facts the site tests check (one parse per page)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+LANGUAGES_PREFIX = {"nl": "", "fr": "fr/", "en": "en/"}
+# Every page of the site by its file stem in docs/ (docs/<stem>.<language>.md).
+PAGES = (
+    "index",
+    "what-is-an-api",
+    "what-the-api-does",
+    "what-the-api-does-not-do",
+    "who",
+    "report",
+    "urgent-help",
+    "privacy",
+)
+# Block elements whose text is prose; their text is what a child reads.
+_PROSE = {"p", "li", "dd", "dt", "h1", "h2", "h3", "td", "th", "summary"}
+_VOID = {"br", "hr", "img", "input", "link", "meta", "source", "wbr", "area", "col", "embed"}
+
+
+def config_languages() -> list[str]:
+    """The languages mkdocs.yml builds, in its order."""
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    i18n = next(p["i18n"] for p in config["plugins"] if isinstance(p, dict) and "i18n" in p)
+    return [language["locale"] for language in i18n["languages"]]
+
+
+def page_path(site: Path, stem: str, language: str) -> Path:
+    """Where the build writes page `stem` in `language`."""
+    folder = "" if stem == "index" else f"{stem}/"
+    return site / f"{LANGUAGES_PREFIX[language]}{folder}index.html"
+
+
+@dataclass
+class Element:
+    tag: str
+    attrs: dict[str, str]
+
+
+@dataclass
+class Page:
+    """What one built HTML page contains."""
+
+    path: Path
+    lang: str = ""
+    elements: list[Element] = field(default_factory=list)
+    h1_count: int = 0
+    ids: set[str] = field(default_factory=set)
+    prose: list[str] = field(default_factory=list)
+    article_text: str = ""
+
+    def links(self) -> list[str]:
+        return [e.attrs["href"] for e in self.elements if e.tag == "a" and "href" in e.attrs]
+
+    def find(self, tag: str, **attrs: str) -> list[Element]:
+        return [
+            e
+            for e in self.elements
+            if e.tag == tag and all(e.attrs.get(k.replace("_", "-")) == v for k, v in attrs.items())
+        ]
+
+
+class _PageParser(HTMLParser):
+    def __init__(self, page: Page) -> None:
+        super().__init__(convert_charrefs=True)
+        self.page = page
+        self._stack: list[str] = []
+        self._article_depth = 0
+        self._prose: list[str] | None = None
+        self._article: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        element = Element(tag, values)
+        self.page.elements.append(element)
+        if tag == "html":
+            self.page.lang = values.get("lang", "")
+        if tag == "h1":
+            self.page.h1_count += 1
+        if "id" in values:
+            self.page.ids.add(values["id"])
+        if tag == "a" and "name" in values:
+            self.page.ids.add(values["name"])
+        if tag in _VOID:
+            return
+        self._stack.append(tag)
+        if tag in {"script", "style"}:
+            self._skip += 1
+        if tag == "article":
+            self._article_depth = len(self._stack)
+        if self._article_depth and tag in _PROSE and self._prose is None:
+            self._prose = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _VOID or tag not in self._stack:
+            return
+        while self._stack:
+            closed = self._stack.pop()
+            if closed in {"script", "style"}:
+                self._skip -= 1
+            if self._prose is not None and closed in _PROSE:
+                text = " ".join("".join(self._prose).split())
+                if text:
+                    self.page.prose.append(text)
+                self._prose = None
+            if closed == "article":
+                self._article_depth = 0
+            if closed == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        if self._skip:
+            return
+        if self._article_depth:
+            self._article.append(data)
+            if self._prose is not None:
+                self._prose.append(data)
+
+    def close(self) -> None:
+        super().close()
+        self.page.article_text = " ".join("".join(self._article).split())
+
+
+def parse_page(path: Path) -> Page:
+    page = Page(path)
+    parser = _PageParser(page)
+    parser.feed(path.read_text(encoding="utf-8"))
+    parser.close()
+    return page
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def sentences(prose: list[str]) -> list[str]:
+    """Sentences of the page's prose: each block ends one, and so do . ! ? before a space."""
+    found: list[str] = []
+    for block in prose:
+        found.extend(s for s in _SENTENCE_END.split(block) if re.search(r"\w", s))
+    return found
+
+
+def words(sentence: str) -> list[str]:
+    return re.findall(r"[\w'’-]+", sentence)

@@ -8,6 +8,7 @@ import functools
 import json
 import os
 import re
+import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -36,7 +37,8 @@ from reportdesk.reference import is_report_id, normalise_reference
 #   concurrent deliveries only one sends; the other fails its batch item and SQS delivers it again
 #   later, when it finds the marker. A check-then-send without a lease would let both send.
 # - A lease older than `LEASE_SECONDS` belongs to a delivery that crashed (the Lambda timeout is
-#   shorter), so another may take it over with IfMatch on its ETag: only one taker wins.
+#   shorter), so another may take it over with IfMatch on its ETag: only one taker wins. A holder
+#   frees its lease by overwriting it without a claim, so a retry can take it at once.
 # - What remains: a delivery that dies after SES accepted and before the marker was written is
 #   sent again by the retry. Sending and writing cannot be one step; a duplicate beats a lost one.
 #
@@ -156,45 +158,70 @@ def _put_new(s3: Any, bucket: str, key: str, metadata: Mapping[str, str]) -> boo
 
 
 def _delete(s3: Any, bucket: str, key: str) -> None:
-    """Best effort: a lease or slot left behind only expires later, it never loses a notice."""
+    """Best effort: a slot left behind only sends one more report to the digest."""
     try:
         s3.delete_object(Bucket=bucket, Key=key)
     except ClientError as error:
-        logger.warning("release failed", release=key.split("/", 1)[0], error=_error_code(error))
+        logger.warning("slot release failed", error=_error_code(error))
 
 
-def _claim_lease(s3: Any, bucket: str, key: str, now: datetime) -> bool:
-    claim = {"claimed": now.isoformat()}
-    if _put_new(s3, bucket, key, claim):
-        return True
-    held = _head(s3, bucket, key)
-    if held is None:
-        # Released between our two calls: the retry will find the marker or claim it.
-        return False
+def _write_lease(s3: Any, bucket: str, key: str, metadata: dict[str, str], **condition: str) -> str:
+    """Write a lease version and return its ETag. The body is random so every version has its
+    own ETag: IfMatch on an ETag then means "nobody has written the lease since"."""
+    body = uuid.uuid4().hex.encode()
+    response = s3.put_object(Bucket=bucket, Key=key, Body=body, Metadata=metadata, **condition)
+    return str(response["ETag"])
+
+
+def _lease_is_live(lease: Mapping[str, Any], now: datetime) -> bool:
     try:
-        since = datetime.fromisoformat(held["Metadata"]["claimed"])
+        since = datetime.fromisoformat(lease["Metadata"]["claimed"])
     except (KeyError, ValueError):
-        since = datetime.min.replace(tzinfo=UTC)
-    if now - since < timedelta(seconds=LEASE_SECONDS):
         return False
+    return now - since < timedelta(seconds=LEASE_SECONDS)
+
+
+def _claim_lease(s3: Any, bucket: str, key: str, now: datetime) -> str | None:
+    """Claim the lease `key`; its ETag when this call holds it, None when another one does."""
+    claim = {"claimed": now.isoformat()}
     try:
-        s3.put_object(Bucket=bucket, Key=key, Body=b"", Metadata=claim, IfMatch=held["ETag"])
+        return _write_lease(s3, bucket, key, claim, IfNoneMatch="*")
+    except ClientError as error:
+        if _error_code(error) not in _EXISTS:
+            raise
+    held = _head(s3, bucket, key)
+    if held is None or _lease_is_live(held, now):
+        # None: released between our calls; the redelivery will find it free or the marker.
+        return None
+    try:
+        # Released, or older than any holder can live: take it over, unless someone did already.
+        return _write_lease(s3, bucket, key, claim, IfMatch=held["ETag"])
     except ClientError as error:
         if _error_code(error) in _EXISTS | _NOT_FOUND:
-            return False
+            return None
         raise
-    return True
+
+
+def _release_lease(s3: Any, bucket: str, key: str, etag: str) -> None:
+    """Free the lease by overwriting it without a claim, if it is still ours. Not a delete:
+    it must stay claimable with IfMatch whatever S3 does with delete markers in a versioned
+    bucket. Best effort: a lease left claimed is free again after `LEASE_SECONDS`."""
+    try:
+        _write_lease(s3, bucket, key, {}, IfMatch=etag)
+    except ClientError as error:
+        logger.warning("lease release failed", error=_error_code(error))
 
 
 @contextmanager
 def _lease(s3: Any, bucket: str, key: str, now: datetime) -> Iterator[None]:
     """Hold `key` while deciding and sending; RetryLater when another delivery holds it."""
-    if not _claim_lease(s3, bucket, key, now):
+    etag = _claim_lease(s3, bucket, key, now)
+    if etag is None:
         raise RetryLater
     try:
         yield
     finally:
-        _delete(s3, bucket, key)
+        _release_lease(s3, bucket, key, etag)
 
 
 def _send(clients: Clients, settings: Settings, mail: mail_templates.Mail) -> None:

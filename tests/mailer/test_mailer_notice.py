@@ -161,6 +161,82 @@ def test_a_lease_left_by_a_crashed_delivery_is_taken_over(
     assert len(sent_mail(resources)) == 1
 
 
+def test_of_two_deliveries_taking_over_one_stale_lease_only_one_sends(
+    resources: Resources, clients: mailer.Clients, settings: mailer.Settings, put_report: PutReport
+) -> None:
+    report = put_report()
+    lease = f"notifying/{report.report_id}"
+    crashed_at = NOW.timestamp() - mailer.LEASE_SECONDS - 1
+    clients.s3.put_object(
+        Bucket=resources.reports_bucket,
+        Key=lease,
+        Body=b"",
+        Metadata={"claimed": datetime.fromtimestamp(crashed_at, mailer.UTC).isoformat()},
+    )
+    [body] = report_bodies(queue_event(resources))
+    outcomes: list[object] = []
+    racing = False
+
+    def second_delivery_takes_over_first(params: dict[str, Any], **_: Any) -> None:
+        # The first delivery has seen the stale lease and is about to take it over.
+        nonlocal racing
+        if params["Key"] == lease and "IfMatch" in params and not racing:
+            racing = True
+            outcomes.append(mailer.process_message(clients, settings, body, NOW))
+
+    clients.s3.meta.events.register(
+        "provide-client-params.s3.PutObject", second_delivery_takes_over_first
+    )
+    with pytest.raises(mailer.RetryLater):
+        mailer.process_message(clients, settings, body, NOW)
+    assert outcomes == [["emailed"]]
+    assert len(sent_mail(resources)) == 1
+
+
+def test_a_stale_lease_taken_over_meanwhile_by_another_delivery_is_not_taken_twice(
+    resources: Resources, clients: mailer.Clients, settings: mailer.Settings, put_report: PutReport
+) -> None:
+    report = put_report()
+    lease = f"notifying/{report.report_id}"
+    crashed_at = NOW.timestamp() - mailer.LEASE_SECONDS - 1
+    clients.s3.put_object(
+        Bucket=resources.reports_bucket,
+        Key=lease,
+        Body=b"",
+        Metadata={"claimed": datetime.fromtimestamp(crashed_at, mailer.UTC).isoformat()},
+    )
+    [body] = report_bodies(queue_event(resources))
+    other: list[object] = []
+    racing = False
+
+    def other_delivery_takes_over_first(params: dict[str, Any], **_: Any) -> None:
+        # This delivery saw the stale lease; another one takes it over before it can.
+        nonlocal racing
+        if params["Key"] == lease and "IfMatch" in params and not racing:
+            racing = True
+            other.append(mailer._claim_lease(clients.s3, resources.reports_bucket, lease, NOW))
+
+    clients.s3.meta.events.register(
+        "provide-client-params.s3.PutObject", other_delivery_takes_over_first
+    )
+    with pytest.raises(mailer.RetryLater):
+        mailer.process_message(clients, settings, body, NOW)
+    assert other and other[0]
+    assert sent_mail(resources) == []
+
+
+def test_a_retry_finds_a_released_lease_free(
+    resources: Resources, clients: mailer.Clients, settings: mailer.Settings, put_report: PutReport
+) -> None:
+    put_report()
+    [body] = report_bodies(queue_event(resources))
+    clients.sesv2.delete_email_identity(EmailIdentity=resources.sender)
+    with pytest.raises(mailer.ClientError):
+        mailer.process_message(clients, settings, body, NOW)
+    clients.sesv2.create_email_identity(EmailIdentity=resources.sender)
+    assert mailer.process_message(clients, settings, body, NOW) == ["emailed"]
+
+
 def test_ses_failure_is_a_batch_item_failure_and_writes_no_marker(
     resources: Resources, clients: mailer.Clients, put_report: PutReport
 ) -> None:

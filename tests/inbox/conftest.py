@@ -3,22 +3,26 @@ command as the API persons do."""
 
 from __future__ import annotations
 
+import base64
 import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
-from reportdesk import crypto, storage
+from altcha.v1 import solve_challenge
+from reportdesk import storage, submission
+from reportdesk.challenge import MAX_NUMBER, new_challenge
 from reportdesk.inbox import main
-from reportdesk.model import SCHEMA_VERSION, ReportDocument
-from reportdesk.reference import reference_for, report_id_for
+from reportdesk.model import ReportIn
 
 from infra.local_aws import Resources
+
+CHALLENGE_SECRET = "inbox-tests-challenge-secret"  # noqa: S105 (a test value, not a secret)
 
 
 @dataclass(frozen=True)
@@ -28,7 +32,6 @@ class Stored:
     reference: str
     report_id: str
     key: str
-    document: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -54,9 +57,24 @@ def no_personal_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("AWS_REGION", raising=False)
 
 
+def solved_challenge(issued: datetime) -> str:
+    """The `altcha` field of a page that solved a challenge issued at `issued`."""
+    challenge = new_challenge(CHALLENGE_SECRET, issued)
+    solution = solve_challenge(challenge["challenge"], challenge["salt"], max_number=MAX_NUMBER)
+    assert solution is not None
+    payload = {
+        "algorithm": challenge["algorithm"],
+        "challenge": challenge["challenge"],
+        "number": solution.number,
+        "salt": challenge["salt"],
+        "signature": challenge["signature"],
+    }
+    return base64.b64encode(json.dumps(payload).encode()).decode()
+
+
 @pytest.fixture
 def store_report(resources: Resources) -> StoreReport:
-    """Store a report the way the intake does: its document model, its encryption, its storage."""
+    """Store a report with the intake's own code (`submission.accept`): triage, encryption, S3."""
     session = boto3.Session()
     s3 = session.client("s3")
 
@@ -65,52 +83,39 @@ def store_report(resources: Resources) -> StoreReport:
         *,
         received: datetime | None = None,
         language: str = "nl",
-        triage: str = "verified",
+        triage: str = "unverified",
         contact: dict[str, Any] | None = None,
         key_arn: str | None = None,
         submission_id: str | None = None,
     ) -> Stored:
-        submission = submission_id or str(uuid.uuid4())
-        report_id = report_id_for(submission)
-        reference = reference_for(report_id)
         moment = received or datetime.now(UTC)
-        document = ReportDocument.model_validate(
-            {
-                "schema": SCHEMA_VERSION,
-                "report_id": report_id,
-                "reference": reference,
-                "submission_id": submission,
-                "received_at": moment,
-                "language": language,
-                "triage": triage,
-                "message": message,
-                "contact": contact or {"wants_contact": False},
-            }
-        )
-        ciphertext = crypto.encrypt(
-            document.to_json_bytes(),
-            report_id,
-            key_arn=key_arn or resources.kms_key_arn,
+        fields: dict[str, Any] = {
+            "submission_id": submission_id or str(uuid.uuid4()),
+            "language": language,
+            "message": message,
+            "contact": contact,
+        }
+        if triage == "verified":
+            fields["altcha"] = solved_challenge(moment - timedelta(minutes=1))
+        elif triage == "suspected_spam":
+            fields["website"] = "https://spam.example"
+        into = submission.Storage(
+            s3=s3,
             botocore_session=session._session,
+            bucket=resources.reports_bucket,
+            key_arn=key_arn or resources.kms_key_arn,
+            challenge_secret=lambda: CHALLENGE_SECRET,
         )
-        metadata = storage.ReportMetadata(
-            reference=reference,
-            language=language,
-            triage=triage,
-            contact_wanted=document.contact.wants_contact,
-            received=moment,
-            schema=SCHEMA_VERSION,
+        outcome = submission.accept(ReportIn.model_validate(fields), into, moment)
+        assert outcome.created
+        assert outcome.triage == triage
+        return Stored(
+            reference=outcome.answer.reference,
+            report_id=outcome.report_id,
+            key=storage.report_key(outcome.report_id, moment),
         )
-        stored = storage.store_report(s3, resources.reports_bucket, report_id, ciphertext, metadata)
-        assert stored.created
-        return Stored(reference, report_id, stored.key, document_json(document))
 
     return store
-
-
-def document_json(document: ReportDocument) -> dict[str, Any]:
-    loaded: dict[str, Any] = json.loads(document.to_json_bytes())
-    return loaded
 
 
 @pytest.fixture

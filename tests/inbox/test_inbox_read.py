@@ -63,11 +63,28 @@ def test_show_says_received_language_triage_and_status(
 
 
 def test_show_json_prints_the_decrypted_document(store_report: StoreReport, inbox: Inbox) -> None:
-    report = store_report(WRITTEN, contact={"wants_contact": True, "phone": "0470123456"})
+    report = store_report(
+        WRITTEN,
+        received=datetime(2026, 2, 3, 4, 5, 6, tzinfo=UTC),
+        language="en",
+        triage="verified",
+        contact={"wants_contact": True, "phone": "0470123456"},
+        submission_id="6f1c7b9e-2a34-4c7d-9b1e-0d2f3a4b5c6d",
+    )
 
-    result = inbox("show", report.reference, "--json")
+    document = json.loads(inbox("show", report.reference, "--json").out)
 
-    assert json.loads(result.out) == report.document
+    assert document == {
+        "schema": 1,
+        "report_id": report.report_id,
+        "reference": report.reference,
+        "submission_id": "6f1c7b9e-2a34-4c7d-9b1e-0d2f3a4b5c6d",
+        "received_at": "2026-02-03T04:05:06+00:00",
+        "language": "en",
+        "triage": "verified",
+        "message": WRITTEN,
+        "contact": {"wants_contact": True, "phone": "0470123456", "safe_to_leave_message": False},
+    }
 
 
 def test_show_makes_terminal_control_characters_visible(

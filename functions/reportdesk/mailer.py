@@ -191,7 +191,7 @@ def _claim_lease(s3: Any, bucket: str, key: str, now: datetime) -> str | None:
             raise
     held = _head(s3, bucket, key)
     if held is None or _lease_is_live(held, now):
-        # None: released between our calls; the redelivery will find it free or the marker.
+        # None: removed between our two calls; the redelivery will claim it or find the marker.
         return None
     try:
         # Released, or older than any holder can live: take it over, unless someone did already.

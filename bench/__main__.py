@@ -1,0 +1,46 @@
+"""`make bench`: every benchmark in one run; prints one markdown table and writes bench/results.md.
+
+Everything runs on this machine against 127.0.0.1 and stops by itself.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench import coldstart, package_size, pages, throughput, warm
+from bench.common import ROOT, Row, local_server, machine, table
+
+RESULTS = ROOT / "bench" / "results.md"
+
+
+def main() -> int:
+    started = time.perf_counter()
+    rows: list[Row] = []
+    print("cold start ...", file=sys.stderr, flush=True)
+    rows += coldstart.measure()
+    print("warm cost ...", file=sys.stderr, flush=True)
+    rows += warm.measure()
+    with tempfile.TemporaryDirectory() as state, local_server(Path(state)) as server:
+        print("pages, build time, proof of work ...", file=sys.stderr, flush=True)
+        rows += pages.measure(server)
+        print("throughput and loss ...", file=sys.stderr, flush=True)
+        rows += throughput.measure(server)
+    print("Lambda package ...", file=sys.stderr, flush=True)
+    rows += package_size.measure()
+    result = table(rows)
+    print(result)
+    RESULTS.write_text(
+        "# Benchmark results\n\n"
+        "Written by `make bench` (`python -m bench`); every figure is a median over repeated "
+        "runs, measured side by side with its baseline in the same run.\n\n"
+        f"Machine: {machine()}. The run took {(time.perf_counter() - started) / 60:.0f} min.\n\n"
+        f"{result}\n"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

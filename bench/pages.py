@@ -1,0 +1,209 @@
+"""The site in Chromium: compressed bytes of a first visit to each home page against a plain
+Material site with the same theme settings, the build time of both, and the proof-of-work solve
+time of the page's own solver.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import gzip
+import hashlib
+import json
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import Browser, Response, sync_playwright
+
+from bench.common import CHROMIUM, CHROMIUM_ARGS, HOST, ROOT, LocalServer, Row, median, ratio_row
+
+HOMES = {"nl": "", "fr": "fr/", "en": "en/"}
+PAGE_WEIGHT_TARGET = 1.10
+BUILDS = 3
+SOLVES = 12
+# The plain site: Material 9.8.1 with the theme settings of our mkdocs.yml, one short page.
+PLAIN_CONFIG = """\
+site_name: Plain Material
+site_url: https://example.org/
+theme:
+  name: material
+  language: nl
+  font: false
+  palette:
+    scheme: default
+    primary: indigo
+    accent: indigo
+  features:
+    - navigation.footer
+    - search.suggest
+extra:
+  scope: /
+  generator: false
+"""
+PLAIN_PAGE = "# Welkom\n\nDit is een korte pagina met een paar zinnen tekst.\n"
+_SOLVE = """async () => {
+  const challenge = await (await fetch('/api/challenge', {cache: 'no-store'})).json();
+  const started = performance.now();
+  const payload = await window.reportdeskAltcha.solve(challenge);
+  return {ms: performance.now() - started, payload: payload};
+}"""
+
+
+def gzipped_size(body: bytes) -> int:
+    return len(gzip.compress(body, compresslevel=9, mtime=0))
+
+
+def first_visit_bytes(browser: Browser, url: str) -> tuple[int, int]:
+    """gzip -9 bytes and number of responses of a first visit (empty cache) to `url`."""
+    context = browser.new_context(service_workers="block")
+    page = context.new_page()
+    responses: list[Response] = []
+    page.on("response", responses.append)
+    page.goto(url, wait_until="networkidle")
+    total = 0
+    for response in responses:
+        try:
+            body = response.body()
+        except Exception:
+            with urllib.request.urlopen(response.url, timeout=30) as answer:  # noqa: S310
+                body = answer.read()
+        total += gzipped_size(body)
+    context.close()
+    return total, len(responses)
+
+
+def mkdocs_build(config: Path, site_dir: Path) -> float:
+    """Seconds of one strict `mkdocs build` of `config` into `site_dir`."""
+    started = time.perf_counter()
+    subprocess.run(  # noqa: S603 - our interpreter, our config
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "--quiet",
+            "-f",
+            config,
+            "-d",
+            site_dir,
+        ],
+        check=True,
+        cwd=config.parent,
+        timeout=600,
+    )
+    return time.perf_counter() - started
+
+
+@contextmanager
+def served(directory: Path) -> Iterator[str]:
+    """A static site on a loopback port (the plain site has no server of its own)."""
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            """Nothing: the benchmark reports what matters."""
+
+    server = ThreadingHTTPServer((HOST, 0), functools.partial(Quiet, directory=str(directory)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://{HOST}:{server.server_port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _solution_is_right(payload: str) -> bool:
+    solution = json.loads(base64.b64decode(payload))
+    digest = hashlib.sha256(f"{solution['salt']}{solution['number']}".encode()).hexdigest()
+    return bool(digest == solution["challenge"])
+
+
+def _python_solve_ms(payload: str) -> float:
+    """The same challenge solved by CPython's hashlib: a native single-thread reference."""
+    solution = json.loads(base64.b64decode(payload))
+    started = time.perf_counter()
+    for number in range(solution["number"] + 1):
+        hashlib.sha256(f"{solution['salt']}{number}".encode()).hexdigest()
+    return (time.perf_counter() - started) * 1000
+
+
+def measure(server: LocalServer) -> list[Row]:
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        plain = Path(tmp) / "plain"
+        (plain / "docs").mkdir(parents=True)
+        (plain / "mkdocs.yml").write_text(PLAIN_CONFIG)
+        (plain / "docs" / "index.md").write_text(PLAIN_PAGE)
+        ours_builds: list[float] = []
+        plain_builds: list[float] = []
+        for n in range(BUILDS):
+            ours_builds.append(mkdocs_build(ROOT / "mkdocs.yml", Path(tmp) / f"ours{n}"))
+            plain_builds.append(mkdocs_build(plain / "mkdocs.yml", plain / "site"))
+        with served(plain / "site") as plain_url, sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            plain_bytes, plain_count = first_visit_bytes(browser, plain_url)
+            for language, path in HOMES.items():
+                ours_bytes, ours_count = first_visit_bytes(browser, server.url + path)
+                rows.append(
+                    ratio_row(
+                        f"Page weight: first visit of the home page ({language})",
+                        ours_bytes / 1000,
+                        plain_bytes / 1000,
+                        "kB",
+                        "plain Material, one page",
+                        PAGE_WEIGHT_TARGET,
+                        f"gzip -9 of every response Chromium received ({ours_count} vs "
+                        f"{plain_count}); brotli not installed",
+                    )
+                )
+            rows.append(
+                ratio_row(
+                    "Site build time (`mkdocs build --strict`)",
+                    median(ours_builds),
+                    median(plain_builds),
+                    "s",
+                    "plain Material, one page",
+                    None,
+                    f"median of {BUILDS}, interleaved; 3 languages, "
+                    f"{len(list((ROOT / 'docs').glob('*.nl.md')))} pages",
+                )
+            )
+            rows.append(_proof_of_work(browser, server))
+            browser.close()
+    return rows
+
+
+def _proof_of_work(browser: Browser, server: LocalServer) -> Row:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(server.url, wait_until="load")
+    browser_ms: list[float] = []
+    python_ms: list[float] = []
+    for _ in range(SOLVES):
+        result = page.evaluate(_SOLVE)
+        if not _solution_is_right(result["payload"]):
+            raise RuntimeError("the page's solver returned a wrong solution")
+        browser_ms.append(result["ms"])
+        python_ms.append(_python_solve_ms(result["payload"]))
+    context.close()
+    from reportdesk.challenge import MAX_NUMBER
+
+    return ratio_row(
+        f"Proof of work: solve time in Chromium (max number {MAX_NUMBER:,})",
+        median(browser_ms),
+        median(python_ms),
+        "ms",
+        "same challenges, CPython hashlib",
+        None,
+        f"median of {SOLVES} challenges from GET /api/challenge; the page's altcha-solver.js",
+    )

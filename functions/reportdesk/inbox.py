@@ -14,8 +14,9 @@ import re
 import shlex
 import sys
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -570,16 +571,33 @@ def _explain(error: Exception) -> str:
     return f"unexpected error ({type(error).__name__}); nothing was changed by it"
 
 
+@contextmanager
+def _quiet_libraries() -> Iterator[None]:
+    """Libraries log their failures with tracebacks; the reader gets our one-line message instead.
+
+    Restored afterwards, so a program or test that calls `main` keeps its own logging.
+    """
+    loggers = [logging.getLogger(name) for name in ("aws_encryption_sdk", "botocore", "boto3")]
+    saved = [logger.propagate for logger in loggers]
+    quiet = logging.NullHandler()
+    for logger in loggers:
+        logger.addHandler(quiet)
+        logger.propagate = False
+    try:
+        yield
+    finally:
+        for logger, propagate in zip(loggers, saved, strict=True):
+            logger.removeHandler(quiet)
+            logger.propagate = propagate
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `api-inbox` console script; returns the exit code."""
-    # Libraries log their failures with tracebacks; the reader gets our one-line message instead.
-    for name in ("aws_encryption_sdk", "botocore", "boto3"):
-        logging.getLogger(name).addHandler(logging.NullHandler())
-        logging.getLogger(name).propagate = False
     args = build_parser().parse_args(argv)
     try:
-        ctx = _context(args)
-        code: int = args.run(ctx, args)
+        with _quiet_libraries():
+            ctx = _context(args)
+            code: int = args.run(ctx, args)
     except KeyboardInterrupt:
         sys.stderr.write(f"{PROG}: interrupted\n")
         return 130

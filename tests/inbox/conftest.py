@@ -72,47 +72,59 @@ def solved_challenge(issued: datetime) -> str:
     return base64.b64encode(json.dumps(payload).encode()).decode()
 
 
+def accept_report(
+    session: boto3.Session,
+    bucket: str,
+    key_arn: str,
+    message: str = "Mijn trainer roept altijd tegen mij.",
+    *,
+    received: datetime | None = None,
+    language: str = "nl",
+    triage: str = "unverified",
+    contact: dict[str, Any] | None = None,
+    submission_id: str | None = None,
+) -> Stored:
+    """Store a report with the intake's own code (`submission.accept`): triage, encryption, S3."""
+    moment = received or datetime.now(UTC)
+    fields: dict[str, Any] = {
+        "submission_id": submission_id or str(uuid.uuid4()),
+        "language": language,
+        "message": message,
+        "contact": contact,
+    }
+    if triage == "verified":
+        fields["altcha"] = solved_challenge(moment - timedelta(minutes=1))
+    elif triage == "suspected_spam":
+        fields["website"] = "https://spam.example"
+    into = submission.Storage(
+        s3=session.client("s3"),
+        botocore_session=session._session,
+        bucket=bucket,
+        key_arn=key_arn,
+        challenge_secret=lambda: CHALLENGE_SECRET,
+    )
+    outcome = submission.accept(ReportIn.model_validate(fields), into, moment)
+    assert outcome.created
+    assert outcome.triage == triage
+    return Stored(
+        reference=outcome.answer.reference,
+        report_id=outcome.report_id,
+        key=storage.report_key(outcome.report_id, moment),
+    )
+
+
 @pytest.fixture
 def store_report(resources: Resources) -> StoreReport:
-    """Store a report with the intake's own code (`submission.accept`): triage, encryption, S3."""
+    """Store a report in the moto environment; `key_arn=` encrypts under another key."""
     session = boto3.Session()
-    s3 = session.client("s3")
 
-    def store(
-        message: str = "Mijn trainer roept altijd tegen mij.",
-        *,
-        received: datetime | None = None,
-        language: str = "nl",
-        triage: str = "unverified",
-        contact: dict[str, Any] | None = None,
-        key_arn: str | None = None,
-        submission_id: str | None = None,
-    ) -> Stored:
-        moment = received or datetime.now(UTC)
-        fields: dict[str, Any] = {
-            "submission_id": submission_id or str(uuid.uuid4()),
-            "language": language,
-            "message": message,
-            "contact": contact,
-        }
-        if triage == "verified":
-            fields["altcha"] = solved_challenge(moment - timedelta(minutes=1))
-        elif triage == "suspected_spam":
-            fields["website"] = "https://spam.example"
-        into = submission.Storage(
-            s3=s3,
-            botocore_session=session._session,
-            bucket=resources.reports_bucket,
-            key_arn=key_arn or resources.kms_key_arn,
-            challenge_secret=lambda: CHALLENGE_SECRET,
-        )
-        outcome = submission.accept(ReportIn.model_validate(fields), into, moment)
-        assert outcome.created
-        assert outcome.triage == triage
-        return Stored(
-            reference=outcome.answer.reference,
-            report_id=outcome.report_id,
-            key=storage.report_key(outcome.report_id, moment),
+    def store(*args: Any, key_arn: str | None = None, **kwargs: Any) -> Stored:
+        return accept_report(
+            session,
+            resources.reports_bucket,
+            key_arn or resources.kms_key_arn,
+            *args,
+            **kwargs,
         )
 
     return store

@@ -20,6 +20,7 @@ import signal
 import sys
 import threading
 import uuid
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -58,12 +59,6 @@ FAKE_CREDENTIALS = {
     "AWS_SECRET_ACCESS_KEY": "testing",
     "AWS_SESSION_TOKEN": "testing",
 }
-# Settings of the functions that only matter locally: quiet metrics and a readable service name.
-LOCAL_FUNCTION_SETTINGS = {
-    "POWERTOOLS_SERVICE_NAME": "reportdesk-local",
-    "POWERTOOLS_METRICS_NAMESPACE": "reportdesk-local",
-    "POWERTOOLS_METRICS_DISABLED": "true",
-}
 INBOX_ENV_NAMES = (
     "AWS_ENDPOINT_URL",
     "AWS_DEFAULT_REGION",
@@ -73,7 +68,7 @@ INBOX_ENV_NAMES = (
     "KMS_KEY_ARN",
 )
 MAILER_HANDLER = "reportdesk.mailer:handler"
-DIGEST_HANDLERS = ("reportdesk.digest:handler", "reportdesk.mailer:digest_handler")
+DIGEST_HANDLER = "reportdesk.mailer:digest_handler"
 INTAKE_HANDLER = "reportdesk.intake:handler"
 
 log = logging.getLogger("local_server")
@@ -105,16 +100,6 @@ def load_handler(spec: str) -> Handler:
     module_name, _, attribute = spec.partition(":")
     handler: Handler = getattr(importlib.import_module(module_name), attribute)
     return handler
-
-
-def find_digest_handler() -> Handler | None:
-    """The hourly digest function, wherever the mailer package defines it."""
-    for spec in DIGEST_HANDLERS:
-        try:
-            return load_handler(spec)
-        except (ImportError, AttributeError):
-            continue
-    return None
 
 
 # --- API Gateway --------------------------------------------------------------------------------
@@ -286,7 +271,7 @@ class QueueConsumer(threading.Thread):
     def __init__(self, resources: Resources, stop: threading.Event) -> None:
         super().__init__(name="mailer", daemon=True)
         self._resources = resources
-        self._stop = stop
+        self._stopping = stop
         self._sqs = boto3.client("sqs", region_name=REGION)
         self._queue_arn = self._sqs.get_queue_attributes(
             QueueUrl=resources.queue_url, AttributeNames=["QueueArn"]
@@ -294,15 +279,15 @@ class QueueConsumer(threading.Thread):
 
     def run(self) -> None:
         handler = load_handler(MAILER_HANDLER)
-        while not self._stop.is_set():
+        while not self._stopping.is_set():
             try:
                 self.poll_once(handler)
             except Exception:
-                if self._stop.is_set():
+                if self._stopping.is_set():
                     return
                 # The consumer must outlive one failed batch, as Lambda's poller does.
                 log.exception("mailer batch failed; the messages will be delivered again")
-                self._stop.wait(1)
+                self._stopping.wait(1)
 
     def poll_once(self, handler: Handler) -> None:
         messages = self._sqs.receive_message(
@@ -312,7 +297,7 @@ class QueueConsumer(threading.Thread):
             MessageSystemAttributeNames=["All"],
         ).get("Messages", [])
         if not messages:
-            self._stop.wait(0.2)
+            self._stopping.wait(0.2)
             return
         result = handler(sqs_event(messages, self._queue_arn), LambdaContext("mailer"))
         failed = {item["itemIdentifier"] for item in (result or {}).get("batchItemFailures", [])}
@@ -330,13 +315,13 @@ class HourlyDigest(threading.Thread):
     def __init__(self, handler: Handler, stop: threading.Event) -> None:
         super().__init__(name="digest", daemon=True)
         self._handler = handler
-        self._stop = stop
+        self._stopping = stop
 
     def run(self) -> None:
         while True:
             now = datetime.now(UTC)
             next_hour = now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
-            if self._stop.wait((next_hour - now).total_seconds()):
+            if self._stopping.wait((next_hour - now).total_seconds()):
                 return
             try:
                 self._handler(scheduled_event(), LambdaContext("digest"))
@@ -458,6 +443,10 @@ class LocalHandler(BaseHTTPRequestHandler):
         log.debug(format, *args)
 
 
+def unavailable_intake(event: dict[str, Any], context: Any) -> Any:
+    raise RuntimeError("the intake function is not loaded yet")
+
+
 def content_type(file: Path) -> str:
     guessed = EXTRA_CONTENT_TYPES.get(file.suffix) or mimetypes.guess_type(file.name)[0]
     guessed = guessed or "application/octet-stream"
@@ -474,12 +463,11 @@ class LocalHttpServer(ThreadingHTTPServer):
         address: tuple[str, int],
         site_dir: Path,
         security_headers: dict[str, str],
-        intake: Handler,
     ) -> None:
         super().__init__(address, LocalHandler)
         self.site_dir = site_dir.resolve()
         self.security_headers = security_headers
-        self.intake = intake
+        self.intake: Handler = unavailable_intake
 
 
 # --- putting it together ------------------------------------------------------------------------
@@ -507,7 +495,6 @@ def start_aws() -> tuple[ThreadedMotoServer, Resources]:
     os.environ["AWS_DEFAULT_REGION"] = REGION
     resources = create_resources(boto3.Session())
     os.environ.update(resources.environment())
-    os.environ.update(LOCAL_FUNCTION_SETTINGS)
     return moto, resources
 
 
@@ -537,57 +524,66 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    # Werkzeug (inside moto) would log every AWS call; botocore must never log bodies.
+    # Libraries log at WARNING only (botocore must never log bodies, werkzeug inside moto would log
+    # every AWS call); the functions' own JSON logs go through Powertools as in Lambda.
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    logging.getLogger("botocore").setLevel(logging.WARNING)
+    log.setLevel(logging.INFO)
+    # Powertools warns on every answer without a business metric (the challenge): noise here.
+    warnings.filterwarnings("ignore", "No application metrics to publish", UserWarning)
     if not (args.site / "index.html").is_file() or not args.headers.is_file():
         print(
             f"{args.site}/ or {args.headers} is missing: run `make build` first.", file=sys.stderr
         )
         return 2
 
-    moto, resources = start_aws()
-    inbox_env = write_inbox_env(args.state_dir)
-    stop = threading.Event()
-    httpd = LocalHttpServer(
-        (HOST, args.port),
-        args.site,
-        load_security_headers(args.headers),
-        load_handler(INTAKE_HANDLER),
-    )
-    consumer = QueueConsumer(resources, stop)
-    consumer.start()
-    digest = find_digest_handler()
-    if digest is not None:
-        HourlyDigest(digest, stop).start()
-
-    def shut_down(signum: int, frame: FrameType | None) -> None:
-        # shutdown() waits for serve_forever() to return, so it must run on another thread.
-        threading.Thread(target=httpd.shutdown, daemon=True).start()
-
-    signal.signal(signal.SIGINT, shut_down)
-    signal.signal(signal.SIGTERM, shut_down)
-    url = f"http://{HOST}:{httpd.server_address[1]}/"
-    print(
-        f"\nThe site and the report API: {url}\n"
-        f"E-mails sent by the mailer:  {url}_local/outbox\n"
-        f"Read the reports with the emulated AWS ({inbox_env}):\n"
-        "    .venv/bin/api-inbox --local list\n"
-        "    .venv/bin/api-inbox --local show <reference>\n"
-        "Stop with Ctrl-C.\n",
-        flush=True,
-    )
+    # SIGTERM ends the server like Ctrl-C does, also while it is still starting; SIGINT is set
+    # explicitly because a shell starts background jobs with it ignored.
+    signal.signal(signal.SIGTERM, interrupt)
+    signal.signal(signal.SIGINT, interrupt)
     try:
+        httpd = LocalHttpServer((HOST, args.port), args.site, load_security_headers(args.headers))
+    except OSError as error:
+        print(f"Cannot listen on {HOST}:{args.port} ({error.strerror}): try PORT=<another>.")
+        return 2
+    stop = threading.Event()
+    moto: ThreadedMotoServer | None = None
+    consumer: QueueConsumer | None = None
+    try:
+        moto, resources = start_aws()
+        # Imported only now, like Lambda: the functions read their environment at import time.
+        httpd.intake = load_handler(INTAKE_HANDLER)
+        inbox_env = write_inbox_env(args.state_dir)
+        consumer = QueueConsumer(resources, stop)
+        consumer.start()
+        HourlyDigest(load_handler(DIGEST_HANDLER), stop).start()
+        url = f"http://{HOST}:{httpd.server_address[1]}/"
+        print(
+            f"\nThe site and the report API: {url}\n"
+            f"E-mails sent by the mailer:  {url}_local/outbox\n"
+            f"Read the reports with the emulated AWS ({inbox_env}):\n"
+            "    .venv/bin/api-inbox --local list\n"
+            "    .venv/bin/api-inbox --local show <reference>\n"
+            "Stop with Ctrl-C.\n",
+            flush=True,
+        )
         httpd.serve_forever()
+    except KeyboardInterrupt:
+        pass
     finally:
         stop.set()
         httpd.server_close()
-        # The consumer may be inside a long poll: let it finish before its endpoint goes away.
-        consumer.join(timeout=5)
-        moto.stop()
+        if consumer is not None:
+            # It may be inside a long poll: let it finish before its endpoint goes away.
+            consumer.join(timeout=5)
+        if moto is not None:
+            moto.stop()
         print("Stopped.", flush=True)
     return 0
+
+
+def interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
-from reportdesk import model
+from reportdesk import challenge, model
 from reportdesk.texts import TEXTS, text
 
 MARKER: Final = "<!-- report-form -->"
@@ -42,6 +42,7 @@ def rules() -> dict[str, Any]:
         "when_max": model.WHEN_MAX,
         "name_max": model.NAME_MAX,
         "email_max": model.EMAIL_MAX,
+        "min_fill_seconds": challenge.MIN_FILL_SECONDS,
         "email": model._EMAIL_RE.pattern,
         "phone_chars": model._PHONE_CHARS_RE.pattern,
         "phone_separators": model._PHONE_SEPARATORS_RE.pattern,

@@ -85,7 +85,7 @@
 
   // --- proof of work in the background ---------------------------------------------------------
 
-  function solveChallenge() {
+  function solveChallenge(delay) {
     form.setAttribute("data-altcha", "solving");
     altcha.done = fetch(form.getAttribute("data-challenge-url"), {
       credentials: "same-origin",
@@ -103,8 +103,12 @@
       })
       .then(
         function (payload) {
-          altcha.payload = payload;
-          form.setAttribute("data-altcha", "solved");
+          // A fresh challenge counts the fill time from now: until that has passed, the previous
+          // solution (still valid) is the one to send.
+          window.setTimeout(function () {
+            altcha.payload = payload;
+            form.setAttribute("data-altcha", "solved");
+          }, delay);
         },
         function () {
           // Without a solution the report still goes through; it is only marked unverified.
@@ -118,8 +122,10 @@
       form.setAttribute("data-altcha", "failed");
       return;
     }
-    solveChallenge();
-    window.setInterval(solveChallenge, ALTCHA_REFRESH_MS);
+    solveChallenge(0);
+    window.setInterval(function () {
+      solveChallenge(rules.min_fill_seconds * 1000);
+    }, ALTCHA_REFRESH_MS);
   }
 
   if (document.readyState === "complete") {

@@ -1,0 +1,164 @@
+"""The report API: throttled HTTP API → intake function, and the challenge secret it signs with."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+import jsii
+from aws_cdk import Duration, RemovalPolicy, Stack
+from aws_cdk import aws_apigateway as apigw
+from aws_cdk import aws_apigatewayv2 as apigwv2
+from aws_cdk import aws_apigatewayv2_integrations as integrations
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_secretsmanager as secretsmanager
+from constructs import Construct
+
+from infra import nag
+from infra.config import Config
+from infra.functions import PythonFunction
+from infra.storage import CHALLENGES, REPORTS, ReportsStorage
+
+# What API Gateway logs per request: no source IP, no user agent, no path parameters.
+ACCESS_LOG_FORMAT = json.dumps(
+    {
+        "requestId": "$context.requestId",
+        "time": "$context.requestTime",
+        "route": "$context.routeKey",
+        "status": "$context.status",
+        "latency": "$context.responseLatency",
+        "integrationStatus": "$context.integrationStatus",
+        "error": "$context.error.messageString",
+    }
+)
+
+
+@jsii.implements(apigwv2.IAccessLogSettings)
+class AccessLogs:
+    """Where and in which format the stage writes its access log."""
+
+    def __init__(
+        self, destination: apigwv2.IAccessLogDestination, log_format: apigw.AccessLogFormat
+    ) -> None:
+        self._destination = destination
+        self._format = log_format
+
+    @property
+    def destination(self) -> apigwv2.IAccessLogDestination:
+        return self._destination
+
+    @property
+    def format(self) -> apigw.AccessLogFormat:
+        return self._format
+
+
+class ReportApi(Construct):
+    """`POST /api/reports` and `GET /api/challenge`; more routes with `add_function_route`."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: Config,
+        storage: ReportsStorage,
+        code: lambda_.Code,
+        log_retention: logs.RetentionDays,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.http_api = apigwv2.HttpApi(
+            self,
+            "HttpApi",
+            description=f"ReportDesk {config.env} report API (behind CloudFront)",
+            create_default_stage=False,
+        )
+        self.access_logs = logs.LogGroup(
+            self, "AccessLogs", retention=log_retention, removal_policy=RemovalPolicy.DESTROY
+        )
+        self.stage = apigwv2.HttpStage(
+            self,
+            "Stage",
+            http_api=self.http_api,
+            auto_deploy=True,
+            throttle=apigwv2.ThrottleSettings(
+                rate_limit=config.throttle_rate, burst_limit=config.throttle_burst
+            ),
+            access_log_settings=AccessLogs(
+                apigwv2.LogGroupLogDestination(self.access_logs),
+                apigw.AccessLogFormat.custom(ACCESS_LOG_FORMAT),
+            ),
+        )
+        self.challenge_secret = self.hmac_secret("ChallengeSecret", "proof-of-work challenges")
+        self.intake = PythonFunction(
+            self,
+            "Intake",
+            handler="reportdesk.intake.handler",
+            service="intake",
+            code=code,
+            environment={
+                "REPORTS_BUCKET": storage.bucket_name,
+                "KMS_KEY_ARN": storage.reports_key.key_arn,
+                "CHALLENGE_SECRET_ID": self.challenge_secret.secret_arn,
+            },
+            log_retention=log_retention,
+            timeout=Duration.seconds(10),
+            reserved_concurrency=config.intake_concurrency,
+        )
+        # Write-only: it encrypts (GenerateDataKey) and stores, it can never read a report back.
+        # PutObjectTagging because the report is written with its `status=open` tag.
+        storage.allow(self.intake.role, ["s3:PutObject"], [REPORTS, CHALLENGES])
+        storage.allow(self.intake.role, ["s3:PutObjectTagging"], [REPORTS])
+        storage.allow_reports_key(self.intake.role, ["kms:GenerateDataKey"], purpose="report")
+        storage.allow_storage_key(self.intake.role, ["kms:GenerateDataKey"])
+        self.challenge_secret.grant_read(self.intake.role)
+        self.add_function_route(
+            "/api/reports", [apigwv2.HttpMethod.POST], self.intake.function, "Reports"
+        )
+        self.add_function_route(
+            "/api/challenge", [apigwv2.HttpMethod.GET], self.intake.function, "Challenge"
+        )
+
+    @property
+    def domain_name(self) -> str:
+        """The execute-api host name: CloudFront's origin for `/api/*`."""
+        stack = Stack.of(self)
+        return f"{self.http_api.api_id}.execute-api.{stack.region}.{stack.url_suffix}"
+
+    def add_function_route(
+        self,
+        path: str,
+        methods: Sequence[apigwv2.HttpMethod],
+        function: lambda_.IFunction,
+        name: str,
+    ) -> None:
+        for route in self.http_api.add_routes(
+            path=path,
+            methods=list(methods),
+            integration=integrations.HttpLambdaIntegration(name, function),
+        ):
+            nag.acknowledge(
+                route,
+                "AwsSolutions-APIG4",
+                "Public by design: anonymous children send reports without an account; abuse "
+                "is limited by throttling and proof of work.",
+            )
+
+    def hmac_secret(self, construct_id: str, purpose: str) -> secretsmanager.Secret:
+        """A generated random key, read by the functions at cold start (never in the template)."""
+        secret = secretsmanager.Secret(
+            self,
+            construct_id,
+            description=f"HMAC key for {purpose}",
+            generate_secret_string=secretsmanager.SecretStringGenerator(
+                password_length=64, exclude_punctuation=True
+            ),
+            removal_policy=RemovalPolicy.DESTROY,
+        )
+        nag.acknowledge(
+            secret,
+            "AwsSolutions-SMG4",
+            "Rotated by hand when needed (README, Deploying): automatic rotation needs a rotation "
+            "function, and the key only signs short-lived values.",
+        )
+        return secret

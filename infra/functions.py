@@ -1,0 +1,76 @@
+"""The Lambda functions' common shape: Python 3.13 on arm64, own role, own log group."""
+
+from __future__ import annotations
+
+from aws_cdk import BundlingOptions, Duration, RemovalPolicy
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from constructs import Construct
+
+from infra import nag
+from infra.package import SOURCE, LocalBundling
+
+RUNTIME = lambda_.Runtime.PYTHON_3_13
+ARCHITECTURE = lambda_.Architecture.ARM_64
+METRICS_NAMESPACE = "ReportDesk"
+
+
+def code() -> lambda_.Code:
+    """All functions share one bundle; skipped (source only) when bundling is switched off."""
+    return lambda_.Code.from_asset(
+        str(SOURCE),
+        exclude=["**/__pycache__", "*.egg-info"],
+        bundling=BundlingOptions(image=RUNTIME.bundling_image, local=LocalBundling()),
+    )
+
+
+class PythonFunction(Construct):
+    """A function with a role that starts empty: each grant is written out where it is needed."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        handler: str,
+        service: str,
+        code: lambda_.Code,
+        environment: dict[str, str],
+        log_retention: logs.RetentionDays,
+        timeout: Duration,
+        memory_size: int = 512,
+        reserved_concurrency: int | None = None,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.role = iam.Role(self, "Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
+        self.log_group = logs.LogGroup(
+            self, "Logs", retention=log_retention, removal_policy=RemovalPolicy.DESTROY
+        )
+        # Written out instead of AWSLambdaBasicExecutionRole: this log group only.
+        self.log_group.grant_write(self.role)
+        self.function = lambda_.Function(
+            self,
+            "Function",
+            runtime=RUNTIME,
+            architecture=ARCHITECTURE,
+            handler=handler,
+            code=code,
+            role=self.role,
+            log_group=self.log_group,
+            timeout=timeout,
+            memory_size=memory_size,
+            reserved_concurrent_executions=reserved_concurrency,
+            environment={
+                **environment,
+                "POWERTOOLS_SERVICE_NAME": service,
+                "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
+                "POWERTOOLS_LOG_LEVEL": "INFO",
+            },
+        )
+        nag.acknowledge(
+            self.function,
+            "AwsSolutions-L1",
+            "Python 3.13 is the runtime the code and its pinned wheels are tested for "
+            "(design.md); move up deliberately, with the tests.",
+        )

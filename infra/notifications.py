@@ -1,0 +1,141 @@
+"""Notifications: bucket events → queue (DLQ after 5 receives) → mailer → SES; hourly digest."""
+
+from __future__ import annotations
+
+from aws_cdk import Duration, Stack
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_event_sources as sources
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_ses as ses
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from infra.config import Config
+from infra.functions import PythonFunction
+from infra.storage import REPORTS, ReportsStorage
+
+MAX_RECEIVES = 5
+# Below the mailer's 120 s lease (reportdesk.mailer.LEASE_SECONDS) and 5 min digest grace.
+MAILER_TIMEOUT_SECONDS = 30
+# The mailer's own keys (README "Storage layout"): leases, hourly slots, digest entries, markers.
+MAILER_WRITES = ("notified/", "notifying/", "mailcap/", "digest/", "digest-sent/")
+
+
+class Notifications(Construct):
+    """Tells the API persons that a report arrived; never loses the notice when mail fails."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: Config,
+        storage: ReportsStorage,
+        code: lambda_.Code,
+        log_retention: logs.RetentionDays,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        stack = Stack.of(self)
+        self.dlq = sqs.Queue(
+            self,
+            "DeadLetters",
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            retention_period=Duration.days(14),
+        )
+        self.queue = sqs.Queue(
+            self,
+            "Queue",
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            # Six times the function timeout, as Lambda advises for SQS sources.
+            visibility_timeout=Duration.seconds(MAILER_TIMEOUT_SECONDS * 6),
+            retention_period=Duration.days(4),
+            dead_letter_queue=sqs.DeadLetterQueue(queue=self.dlq, max_receive_count=MAX_RECEIVES),
+        )
+        storage.send_created_events(REPORTS, self.queue)
+
+        identity_name = config.ses_domain or config.sender
+        self.identity = ses.EmailIdentity(
+            self,
+            "Sender",
+            identity=(
+                ses.Identity.domain(config.ses_domain)
+                if config.ses_domain
+                else ses.Identity.email(config.sender)
+            ),
+        )
+        self.configuration_set = ses.ConfigurationSet(
+            self,
+            "ConfigurationSet",
+            reputation_metrics=True,
+            suppression_reasons=ses.SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+        )
+        environment = {
+            "REPORTS_BUCKET": storage.bucket_name,
+            "MAIL_SENDER": config.sender,
+            "MAIL_RECIPIENTS": ",".join(config.recipients),
+            "MAIL_HOURLY_CAP": str(config.hourly_cap),
+            "SES_CONFIGURATION_SET": self.configuration_set.configuration_set_name,
+        }
+        send_email = iam.PolicyStatement(
+            actions=["ses:SendEmail"],
+            resources=[
+                stack.format_arn(service="ses", resource="identity", resource_name=identity_name),
+                stack.format_arn(
+                    service="ses",
+                    resource="configuration-set",
+                    resource_name=self.configuration_set.configuration_set_name,
+                ),
+            ],
+        )
+
+        self.mailer = PythonFunction(
+            self,
+            "Mailer",
+            handler="reportdesk.mailer.handler",
+            service="mailer",
+            code=code,
+            environment=environment,
+            log_retention=log_retention,
+            timeout=Duration.seconds(MAILER_TIMEOUT_SECONDS),
+        )
+        self.mailer.function.add_event_source(
+            sources.SqsEventSource(
+                self.queue,
+                batch_size=10,
+                max_batching_window=Duration.seconds(5),
+                report_batch_item_failures=True,
+                # Few at a time: SES sending rate and the hourly cap are small anyway.
+                max_concurrency=2,
+            )
+        )
+        self.digest = PythonFunction(
+            self,
+            "Digest",
+            handler="reportdesk.mailer.digest_handler",
+            service="mailer",
+            code=code,
+            environment=environment,
+            log_retention=log_retention,
+            timeout=Duration.minutes(2),
+        )
+        events.Rule(
+            self,
+            "Hourly",
+            description="Send the digest of every finished hour (after its 5 min grace)",
+            schedule=events.Schedule.cron(minute="10"),
+            targets=[targets.LambdaFunction(self.digest.function, retry_attempts=2)],
+        )
+
+        for fn in (self.mailer, self.digest):
+            fn.role.add_to_principal_policy(send_email)
+            # HEAD (s3:GetObject) of reports reads metadata only: no kms:Decrypt anywhere.
+            storage.allow(fn.role, ["s3:GetObject"], [REPORTS, *MAILER_WRITES])
+            storage.allow(fn.role, ["s3:PutObject"], MAILER_WRITES)
+            storage.allow(fn.role, ["s3:DeleteObject"], ["notifying/"])
+            storage.allow_list(fn.role)
+            storage.allow_storage_key(fn.role, ["kms:GenerateDataKey"])

@@ -1,0 +1,91 @@
+"""Bundle the Lambda code without Docker: arm64 / Python 3.13 wheels plus `functions/reportdesk`.
+
+Usage: python -m infra.package [TARGET_DIR] (default build/lambda). The CDK app runs the same
+bundling through `LocalBundling` when it deploys.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import jsii
+from aws_cdk import ILocalBundling
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCE = ROOT / "functions"
+DEFAULT_TARGET = ROOT / "build" / "lambda"
+# Only the api-inbox command line uses these; the functions never import them.
+NOT_IN_LAMBDA = frozenset({"rich"})
+# The Lambda runtime: keep in step with `RUNTIME` and `ARCHITECTURE` in infra/functions.py.
+PIP_PLATFORM = (
+    "--platform=manylinux2014_aarch64",
+    "--only-binary=:all:",
+    "--python-version=3.13",
+    "--implementation=cp",
+)
+
+
+def requirements(pyproject: Path = ROOT / "pyproject.toml") -> list[str]:
+    """The exact runtime pins from pyproject.toml that the functions need."""
+    project = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]
+    pins: list[str] = project["dependencies"]
+    return [pin for pin in pins if pin.split("==")[0].lower() not in NOT_IN_LAMBDA]
+
+
+def bundle(target: Path) -> None:
+    """Write the deployable code into `target`: wheels for the runtime, then our package.
+
+    boto3 is in the Lambda runtime too; bundling the pinned one keeps Lambda on the version the
+    tests ran with.
+    """
+    target.mkdir(parents=True, exist_ok=True)
+    subprocess.run(  # noqa: S603 (our own interpreter, arguments from pyproject.toml)
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--no-compile",
+            *PIP_PLATFORM,
+            f"--constraint={ROOT / 'constraints.txt'}",
+            f"--target={target}",
+            *requirements(),
+        ],
+        check=True,
+    )
+    shutil.copytree(
+        SOURCE / "reportdesk",
+        target / "reportdesk",
+        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
+        dirs_exist_ok=True,
+    )
+
+
+@jsii.implements(ILocalBundling)
+class LocalBundling:
+    """CDK asset bundling on this machine instead of in a Docker container."""
+
+    def try_bundle(self, output_dir: str, *args: Any, **kwargs: Any) -> bool:
+        bundle(Path(output_dir))
+        return True
+
+
+def main(argv: list[str]) -> int:
+    target = Path(argv[0]) if argv else DEFAULT_TARGET
+    if target.exists():
+        shutil.rmtree(target)
+    bundle(target)
+    size = sum(f.stat().st_size for f in target.rglob("*") if f.is_file())
+    print(f"{target}: {size / 1e6:.1f} MB unzipped")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

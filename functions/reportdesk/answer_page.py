@@ -61,8 +61,27 @@ def _urgent(language: str) -> list[str]:
     ]
 
 
-def success_page(reference: str, language: str, contact_wanted: bool) -> str:
-    """The report is stored: its reference, what happens next, and where to get help now."""
+def _followup_code(code: str | None, language: str) -> list[str]:
+    """The private follow-up code, shown this once, with what it is for (texts/followup.toml)."""
+    if code is None:
+        return []
+    return [
+        '<div class="answer__panel answer__panel--code">',
+        _paragraph("followup.code.label", language, "answer__reference-label"),
+        f'<p class="answer__reference answer__followup-code"><strong>{escape(code)}</strong></p>',
+        _paragraph("followup.code.advice", language),
+        _paragraph("followup.code.once", language),
+        f'<p class="answer__text"><a href="{_t("followup.page_href", language)}">'
+        f"{_t('followup.page_link', language)}</a></p>",
+        "</div>",
+    ]
+
+
+def success_page(
+    reference: str, language: str, contact_wanted: bool, followup_code: str | None = None
+) -> str:
+    """The report is stored: its reference, the private follow-up code, what happens next, and
+    where to get help now."""
     return _page(
         language,
         text("answer.success.title", language),
@@ -73,6 +92,7 @@ def success_page(reference: str, language: str, contact_wanted: bool) -> str:
             f'<p class="answer__reference"><strong>{escape(reference)}</strong></p>',
             "</div>",
             _paragraph("answer.success.keep_reference", language),
+            *_followup_code(followup_code, language),
             f"<h2>{_t('answer.success.next_heading', language)}</h2>",
             _paragraph("answer.success.next_read", language),
             _paragraph(

@@ -10,7 +10,7 @@ import functools
 import json
 import os
 from collections.abc import Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Any, Final
 
 import boto3
@@ -22,7 +22,7 @@ from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from reportdesk import answer_page, challenge, submission
+from reportdesk import answer_page, challenge, followup_store, submission
 from reportdesk.crypto import EncryptionUnavailable
 from reportdesk.model import FieldError
 from reportdesk.storage import StorageUnavailable
@@ -72,6 +72,25 @@ def _challenge_secret() -> str | None:
         return _secret(os.environ["CHALLENGE_SECRET_ID"], os.environ["AWS_DEFAULT_REGION"])
     except (BotoCoreError, ClientError, KeyError):
         logger.warning("challenge secret unavailable", outcome="secret_unavailable")
+        return None
+
+
+def _followup_code(report_id: str) -> str | None:
+    """A new private follow-up code for the report (only its HMAC is stored); None when the
+    secret or the bucket cannot be used: the report itself is stored and stays accepted.
+    """
+    try:
+        region = os.environ["AWS_DEFAULT_REGION"]
+        secret = _secret(os.environ["FOLLOWUP_SECRET_ID"], region)
+        s3 = _clients(region)[1]
+        return followup_store.issue_code(s3, os.environ["REPORTS_BUCKET"], secret, report_id)
+    except (BotoCoreError, ClientError, KeyError, StorageUnavailable) as error:
+        logger.warning(
+            "follow-up code not issued",
+            outcome="followup_unavailable",
+            report_id=report_id,
+            error=type(error).__name__,
+        )
         return None
 
 
@@ -170,11 +189,15 @@ def post_report() -> Response[str]:
         triage_reason=outcome.triage_reason,
         newly_stored=outcome.created,
     )
+    # Every accepted answer, a retry's too, gets its own new code: the child keeps the one it saw.
+    answer = replace(outcome.answer, followup_code=_followup_code(outcome.report_id))
     if form:
         contact_wanted = bool(report.contact and report.contact.wants_contact)
-        page = answer_page.success_page(outcome.answer.reference, language, contact_wanted)
+        page = answer_page.success_page(
+            answer.reference, language, contact_wanted, answer.followup_code
+        )
         return _html(201, page)
-    return _json(201, asdict(outcome.answer))
+    return _json(201, asdict(answer))
 
 
 @app.get(CHALLENGE_PATH)

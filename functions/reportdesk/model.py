@@ -72,21 +72,19 @@ def _blank_to_none(value: Any) -> Any:
     return value
 
 
-def _one_line(value: str | None) -> str | None:
-    if value is not None and _CONTROL_RE.search(value):
+def _one_line(value: str) -> str:
+    if _CONTROL_RE.search(value):
         raise PydanticCustomError("invalid", "line breaks or control characters")
     return value
 
 
-def _email(value: str | None) -> str | None:
-    if value is not None and not _EMAIL_RE.fullmatch(value):
+def _email(value: str) -> str:
+    if not _EMAIL_RE.fullmatch(value):
         raise PydanticCustomError("invalid", "not an e-mail address")
     return value
 
 
-def _phone(value: str | None) -> str | None:
-    if value is None:
-        return None
+def _phone(value: str) -> str:
     digits = _PHONE_SEPARATORS_RE.sub("", value)
     if not _PHONE_CHARS_RE.fullmatch(value) or not (
         _BELGIAN_PHONE_RE.fullmatch(digits) or _INTERNATIONAL_PHONE_RE.fullmatch(digits)
@@ -96,7 +94,19 @@ def _phone(value: str | None) -> str | None:
 
 
 Text = Annotated[str, AfterValidator(_unicode_text)]
-OptionalText = Annotated[Text | None, BeforeValidator(_blank_to_none)]
+# Optional fields: blank means not given; the constraints apply to the text, not to None.
+When = Annotated[
+    Annotated[Text, Field(max_length=WHEN_MAX)] | None, BeforeValidator(_blank_to_none)
+]
+Name = Annotated[
+    Annotated[Text, Field(max_length=NAME_MAX), AfterValidator(_one_line)] | None,
+    BeforeValidator(_blank_to_none),
+]
+Email = Annotated[
+    Annotated[Text, Field(max_length=EMAIL_MAX), AfterValidator(_email)] | None,
+    BeforeValidator(_blank_to_none),
+]
+Phone = Annotated[Annotated[Text, AfterValidator(_phone)] | None, BeforeValidator(_blank_to_none)]
 
 
 def _as_flag(value: Any) -> bool | None:
@@ -116,9 +126,9 @@ class Contact(BaseModel):
     model_config = ConfigDict(extra="forbid", hide_input_in_errors=True, str_strip_whitespace=True)
 
     wants_contact: bool = False
-    name: Annotated[OptionalText, Field(max_length=NAME_MAX), AfterValidator(_one_line)] = None
-    email: Annotated[OptionalText, Field(max_length=EMAIL_MAX), AfterValidator(_email)] = None
-    phone: Annotated[OptionalText, AfterValidator(_phone)] = None
+    name: Name = None
+    email: Email = None
+    phone: Phone = None
     safe_to_leave_message: bool = False
 
     @model_validator(mode="before")
@@ -145,7 +155,7 @@ class ReportIn(BaseModel):
     language: Language = "nl"
     message: Annotated[Text, Field(min_length=MESSAGE_MIN, max_length=MESSAGE_MAX)]
     organisation: Annotated[Organisation | None, BeforeValidator(_blank_to_none)] = None
-    when: Annotated[OptionalText, Field(max_length=WHEN_MAX)] = None
+    when: When = None
     age_group: Annotated[AgeGroup | None, BeforeValidator(_blank_to_none)] = None
     contact: Contact | None = None
     # Anti-abuse (see challenge.py): the hidden honeypot field and the proof-of-work payload.
@@ -227,6 +237,8 @@ class Accepted:
 
     reference: str
     submission_id: str
+    # The child's private follow-up code (`XXXX-XXXX-XXXX`); None when it could not be issued.
+    followup_code: str | None = None
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,330 @@
+"""The follow-up Lambda (`reportdesk.followup.handler`): `POST /api/followup/read` and
+`POST /api/followup/messages`, JSON or form posts; the work is in `followup_store`.
+
+The child's code is a secret: it is never logged, never put in a metric, never stored.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import functools
+import json
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Annotated, Any, Final
+
+import boto3
+import botocore.session
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.metrics import MetricUnit, single_metric
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
+
+from reportdesk import followup_page, followup_store, submission
+from reportdesk.crypto import DecryptionFailed, EncryptionUnavailable
+from reportdesk.model import MESSAGE_MAX, MESSAGE_MIN, Language
+from reportdesk.reference import reference_for
+from reportdesk.storage import StorageUnavailable
+from reportdesk.submission import FORM_TYPE, RequestProblem
+from reportdesk.texts import text
+
+READ_PATH: Final = "/api/followup/read"
+MESSAGES_PATH: Final = "/api/followup/messages"
+_JSON: Final = "application/json; charset=utf-8"
+_HTML: Final = "text/html; charset=utf-8"
+# Answers hold replies meant for one child: never cache them anywhere.
+_NO_STORE: Final = {"Cache-Control": "no-store"}
+_CLIENT_CONFIG: Final = Config(
+    connect_timeout=3, read_timeout=8, retries={"mode": "standard", "max_attempts": 3}
+)
+_MESSAGE_CODES: Final = {
+    "missing": "required",
+    "required": "required",
+    "string_too_short": "too_short",
+    "string_too_long": "too_long",
+}
+
+app = APIGatewayHttpResolver(debug=False)
+logger = Logger(service="followup")
+METRICS_NAMESPACE: Final = "Reportdesk"
+metrics = Metrics(namespace=METRICS_NAMESPACE, service="followup")
+
+
+class Unavailable(Exception):
+    """Our side failed (secret, S3, KMS): nothing can be said about the code."""
+
+
+def _unicode_text(value: str) -> str:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise PydanticCustomError("invalid", "not Unicode text") from None
+    return value
+
+
+class ReadIn(BaseModel):
+    """`{code, language}`: which report's thread to show."""
+
+    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
+
+    code: str = ""
+    language: Language = "nl"
+
+
+class MessageIn(ReadIn):
+    """`{code, language, message}`: the child writes back (validated like a report's message)."""
+
+    message: Annotated[
+        str,
+        Field(min_length=MESSAGE_MIN, max_length=MESSAGE_MAX),
+        AfterValidator(_unicode_text),
+    ]
+
+    @field_validator("message", mode="before")
+    @classmethod
+    def _message_given(cls, value: Any) -> Any:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            raise PydanticCustomError("required", "message needed")
+        return value.strip() if isinstance(value, str) else value
+
+
+@dataclass(frozen=True)
+class Request:
+    """What every route needs to answer: the fields, the language and the answer's form."""
+
+    data: dict[str, Any]
+    language: Language
+    form: bool
+
+
+@functools.cache
+def _clients(region: str) -> tuple[Any, Any, Any]:
+    """The botocore session and the S3 and Secrets Manager clients, made once per container."""
+    session = botocore.session.get_session()
+    boto = boto3.Session(botocore_session=session, region_name=region)
+    return (
+        session,
+        boto.client("s3", config=_CLIENT_CONFIG),
+        boto.client("secretsmanager", config=_CLIENT_CONFIG),
+    )
+
+
+@functools.cache
+def _cached_secret(secret_id: str, region: str) -> str:
+    value = _clients(region)[2].get_secret_value(SecretId=secret_id)["SecretString"]
+    return str(value)
+
+
+def _secret() -> str:
+    try:
+        return _cached_secret(os.environ["FOLLOWUP_SECRET_ID"], os.environ["AWS_DEFAULT_REGION"])
+    except (BotoCoreError, ClientError, KeyError) as error:
+        raise Unavailable("secret_unavailable") from error
+
+
+def _s3() -> Any:
+    return _clients(os.environ["AWS_DEFAULT_REGION"])[1]
+
+
+def _bucket() -> str:
+    return os.environ["REPORTS_BUCKET"]
+
+
+def _raw_body() -> bytes:
+    event = app.current_event
+    body = event.body or ""
+    if event.is_base64_encoded:
+        try:
+            return base64.b64decode(body, validate=True)
+        except binascii.Error:
+            return b"\xff"  # not UTF-8: answered as a malformed request
+    return body.encode("utf-8", "surrogatepass")
+
+
+def _request() -> Request | Response[str]:
+    """The request's fields, or the answer to a body that cannot be read (400, 413, 415)."""
+    headers = app.current_event.headers
+    content_type = headers.get("content-type")
+    form = submission.media_type(content_type) == FORM_TYPE
+    language = submission.preferred_language(headers.get("accept-language"))
+    try:
+        data = submission.read_body(_raw_body(), content_type)
+    except RequestProblem as problem:
+        return _problem(problem.status, "followup.error.request", language, form)
+    return Request(data, submission.answer_language(data, language), form)
+
+
+def _json(status: int, body: Any) -> Response[str]:
+    return Response(
+        status_code=status,
+        content_type=_JSON,
+        body=json.dumps(body, ensure_ascii=False),
+        headers=_NO_STORE,
+    )
+
+
+def _html(status: int, page: str) -> Response[str]:
+    return Response(status_code=status, content_type=_HTML, body=page, headers=_NO_STORE)
+
+
+def _errors(field: str, code: str, key: str, language: Language) -> dict[str, Any]:
+    return {"errors": [{"field": field, "code": code, "message": text(key, language)}]}
+
+
+def _problem(status: int, key: str, language: Language, form: bool) -> Response[str]:
+    """One problem with the whole request; `field` is `request` and `code` the text's last word."""
+    code = key.rsplit(".", 1)[1]
+    _count("FollowupRejected", "reason", code)
+    if form:
+        return _html(status, followup_page.problem_page("followup.error.title", [key], language))
+    return _json(status, _errors("request", code, key, language))
+
+
+def _not_found(language: Language, form: bool) -> Response[str]:
+    """The one answer for an unknown, malformed or deleted code: it must not tell them apart."""
+    _count("FollowupRejected", "reason", "unknown_code")
+    if form:
+        page = followup_page.problem_page(
+            "followup.error.not_found_title", ["followup.error.not_found"], language
+        )
+        return _html(404, page)
+    return _json(404, _errors("code", "not_found", "followup.error.not_found", language))
+
+
+def _count(metric: str, dimension: str, value: str) -> None:
+    with single_metric(
+        name=metric, unit=MetricUnit.Count, value=1, namespace=METRICS_NAMESPACE
+    ) as single:
+        single.add_dimension(name=dimension, value=value)
+
+
+def _find_report(code: str) -> str | None:
+    return followup_store.find_report(_s3(), _bucket(), _secret(), code)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+@app.post(READ_PATH)
+def read() -> Response[str]:
+    request = _request()
+    if isinstance(request, Response):
+        return request
+    try:
+        wanted = ReadIn.model_validate(request.data)
+    except ValidationError:
+        return _problem(400, "followup.error.request", request.language, request.form)
+    report_id = _find_report(wanted.code)
+    if report_id is None:
+        return _not_found(request.language, request.form)
+    session, s3, _ = _clients(os.environ["AWS_DEFAULT_REGION"])
+    key_arn = os.environ["KMS_KEY_ARN"]
+    replies = [
+        (
+            entry.sent_at,
+            followup_store.read_entry(
+                s3, _bucket(), entry, key_arn=key_arn, botocore_session=session
+            ),
+        )
+        for entry in followup_store.entries(s3, _bucket(), "reply", report_id)
+    ]
+    messages = [
+        entry.sent_at for entry in followup_store.entries(s3, _bucket(), "message", report_id)
+    ]
+    reference = reference_for(report_id)
+    _count("FollowupRead", "replies", "yes" if replies else "no")
+    logger.info("thread read", outcome="read", report_id=report_id, replies=len(replies))
+    if request.form:
+        page = followup_page.thread_page(
+            reference, replies, messages, wanted.code, request.language
+        )
+        return _html(200, page)
+    return _json(
+        200,
+        {
+            "reference": reference,
+            "replies": [{"date": _iso(sent), "text": reply} for sent, reply in replies],
+            "messages": [{"date": _iso(sent)} for sent in messages],
+        },
+    )
+
+
+def _message_problem(error: ValidationError, language: Language, form: bool) -> Response[str]:
+    problems = error.errors(include_input=False, include_url=False, include_context=False)
+    for problem in problems:
+        if problem["loc"][:1] == ("message",):
+            code = _MESSAGE_CODES.get(problem["type"], "invalid")
+            key = f"followup.error.message.{code}"
+            _count("FollowupRejected", "reason", f"message_{code}")
+            if form:
+                page = followup_page.problem_page("followup.error.title", [key], language)
+                return _html(422, page)
+            return _json(422, _errors("message", code, key, language))
+    return _problem(400, "followup.error.request", language, form)
+
+
+@app.post(MESSAGES_PATH)
+def write_message() -> Response[str]:
+    request = _request()
+    if isinstance(request, Response):
+        return request
+    try:
+        message = MessageIn.model_validate(request.data)
+    except ValidationError as error:
+        return _message_problem(error, request.language, request.form)
+    report_id = _find_report(message.code)
+    if report_id is None:
+        return _not_found(request.language, request.form)
+    session, s3, _ = _clients(os.environ["AWS_DEFAULT_REGION"])
+    entry = followup_store.store_entry(
+        s3,
+        _bucket(),
+        "message",
+        report_id,
+        message.message,
+        key_arn=os.environ["KMS_KEY_ARN"],
+        botocore_session=session,
+        now=datetime.now(UTC),
+        metadata={"reference": reference_for(report_id), "language": message.language},
+    )
+    _count("FollowupMessage", "outcome", "stored")
+    logger.info("message stored", outcome="stored", report_id=report_id)
+    if request.form:
+        return _html(201, followup_page.sent_page(request.language))
+    return _json(201, {"reference": reference_for(report_id), "date": _iso(entry.sent_at)})
+
+
+@app.not_found
+def not_found(_error: NotFoundError) -> Response[str]:
+    language = submission.preferred_language(app.current_event.headers.get("accept-language"))
+    return _json(404, _errors("request", "not_found", "error.request.not_found", language))
+
+
+# Powertools leaves this decorator untyped; the function itself is fully typed.
+@app.exception_handler(Exception)  # type: ignore[untyped-decorator]
+def unexpected(error: Exception) -> Response[str]:
+    # Only the type: an exception's message might quote a code or a message.
+    expected = (Unavailable, StorageUnavailable, EncryptionUnavailable, DecryptionFailed)
+    logger.error(
+        "follow-up failed",
+        outcome="unavailable",
+        error=type(error).__name__,
+        expected=isinstance(error, expected),
+    )
+    headers = app.current_event.headers
+    language = submission.preferred_language(headers.get("accept-language"))
+    form = submission.media_type(headers.get("content-type")) == FORM_TYPE
+    return _problem(503, "followup.error.unavailable", language, form)
+
+
+@metrics.log_metrics(capture_cold_start_metric=True)
+@logger.inject_lambda_context(log_event=False, clear_state=True)
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return app.resolve(event, context)

@@ -4,6 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
 ENV    ?= staging
+# CI passes APPROVAL=never: there is nobody to answer; the tag is the approval.
+APPROVAL ?= broadening
 STAMP  := $(VENV)/.installed
 
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
@@ -57,7 +59,7 @@ node_modules/.bin/cdk: package.json
 	npm ci --no-audit --no-fund
 
 deploy: build package node_modules/.bin/cdk
-	node_modules/.bin/cdk deploy --all --app "$(BIN)/python -m infra.app" -c env=$(ENV) --require-approval broadening
+	node_modules/.bin/cdk deploy --all --app "$(BIN)/python -m infra.app" -c env=$(ENV) --require-approval $(APPROVAL)
 
 clean:
 	rm -rf site build cdk.out .local .pytest_cache .mypy_cache .ruff_cache

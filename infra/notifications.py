@@ -136,6 +136,7 @@ class Notifications(Construct):
             # HEAD (s3:GetObject) of reports reads metadata only: no kms:Decrypt anywhere.
             storage.allow(fn.role, ["s3:GetObject"], [REPORTS, *MAILER_WRITES])
             storage.allow(fn.role, ["s3:PutObject"], MAILER_WRITES)
-            storage.allow(fn.role, ["s3:DeleteObject"], ["notifying/"])
+            # A cap slot is given back when SES refused the e-mail.
+            storage.allow(fn.role, ["s3:DeleteObject"], ["mailcap/"])
             storage.allow_list(fn.role)
             storage.allow_storage_key(fn.role, ["kms:GenerateDataKey"])

@@ -477,3 +477,27 @@ def test_cdk_nag_has_no_unacknowledged_findings(synth: Synth) -> None:
     ]
     assert findings == []
     assert synth.error is None
+
+
+def test_mailer_writes_only_its_own_prefixes(synth: Synth) -> None:
+    for role in (MAILER, DIGEST):
+        writes = [
+            path
+            for s in role_statements(synth, role)
+            if actions([s]) & {"s3:PutObject", "s3:DeleteObject"}
+            for path in object_paths(s)
+        ]
+        assert "reports/*" not in writes
+        assert set(writes) == {
+            "notified/*",
+            "notifying/*",
+            "mailcap/*",
+            "digest/*",
+            "digest-sent/*",
+        }
+
+
+def test_mailer_may_send_only_as_the_sender_identity(synth: Synth) -> None:
+    [send] = [s for s in role_statements(synth, MAILER) if s["Action"] == "ses:SendEmail"]
+    identity = json.dumps(send["Resource"][0])
+    assert identity.endswith(f':identity/{synth.config.sender}"]]}}')

@@ -82,7 +82,14 @@ def dump_json(value: Any, out: TextIO) -> None:
     out.write(json.dumps(value, indent=2, sort_keys=True, ensure_ascii=True) + "\n")
 
 
-_LIST_HEADERS = ("Reference", "Received (Brussels)", "Language", "Status", "Triage", "Contact")
+_LIST_HEADERS = (
+    "Reference",
+    "Received (Brussels)",
+    "Language",
+    "Status",
+    "Triage",
+    "Contact wanted",
+)
 
 
 def _list_cells(row: ReportRow) -> tuple[str, ...]:
@@ -230,6 +237,7 @@ def report_rich(view: ReportView, console: Console) -> None:
     for label, value in view.about:
         about.add_row(label, Text(value))
     console.print(about)
+    console.print()
     console.print(_rich_pairs("Details", view.details))
     console.print(_rich_pairs("Contact", view.contact))
     console.rule("Message (exactly as written)", align="left")

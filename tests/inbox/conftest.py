@@ -73,7 +73,8 @@ def solved_challenge(issued: datetime) -> str:
 
 
 def accept_report(
-    session: boto3.Session,
+    s3: Any,
+    botocore_session: Any,
     bucket: str,
     key_arn: str,
     message: str = "Mijn trainer roept altijd tegen mij.",
@@ -97,8 +98,8 @@ def accept_report(
     elif triage == "suspected_spam":
         fields["website"] = "https://spam.example"
     into = submission.Storage(
-        s3=session.client("s3"),
-        botocore_session=session._session,
+        s3=s3,
+        botocore_session=botocore_session,
         bucket=bucket,
         key_arn=key_arn,
         challenge_secret=lambda: CHALLENGE_SECRET,
@@ -116,11 +117,15 @@ def accept_report(
 @pytest.fixture
 def store_report(resources: Resources) -> StoreReport:
     """Store a report in the moto environment; `key_arn=` encrypts under another key."""
+    # One S3 client, made before the encryption SDK wraps the same botocore session (wrapping it
+    # registers boto3's handlers again, and a later S3 client would then fail to build).
     session = boto3.Session()
+    s3 = session.client("s3")
 
     def store(*args: Any, key_arn: str | None = None, **kwargs: Any) -> Stored:
         return accept_report(
-            session,
+            s3,
+            session._session,
             resources.reports_bucket,
             key_arn or resources.kms_key_arn,
             *args,

@@ -63,8 +63,13 @@ def local_stack(
     try:
         monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
         resources = create_resources(boto3.Session())
+        session = boto3.Session()
         report = accept_report(
-            boto3.Session(), resources.reports_bucket, resources.kms_key_arn, MESSAGE
+            session.client("s3"),
+            session._session,
+            resources.reports_bucket,
+            resources.kms_key_arn,
+            MESSAGE,
         )
         values = {
             "AWS_ENDPOINT_URL": endpoint,

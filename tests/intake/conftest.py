@@ -135,7 +135,13 @@ def telemetry(
 
 
 @pytest.fixture
-def invoke(resources: Resources, telemetry: Telemetry) -> Invoke:
+def function_env(resources: Resources) -> Resources:
+    """The environment the function runs in; a test module may override it with a lighter one."""
+    return resources
+
+
+@pytest.fixture
+def invoke(function_env: object, telemetry: Telemetry) -> Invoke:
     """Call the intake handler with an HTTP request; returns status, headers and the body text.
 
     Every string submitted is checked, after the test, to appear in no log or metric.
@@ -226,7 +232,6 @@ class Bucket:
     def decrypt(self, key: str) -> dict[str, Any]:
         """Decrypt a report like the reader tool does: its own session, the report id as context."""
         import botocore.session
-
         from reportdesk import crypto
 
         plaintext = crypto.decrypt(

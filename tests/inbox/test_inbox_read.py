@@ -7,7 +7,9 @@ import stat
 from datetime import UTC, datetime
 from pathlib import Path
 
+from infra.local_aws import Resources
 from tests.inbox.conftest import Inbox, StoreReport
+from tests.intake.conftest import LambdaContext, http_event
 
 WRITTEN = "Hij zei: [bold]niemand[/bold] gelooft je :smile:\n\n  Echt waar.\tEcht."
 
@@ -168,3 +170,24 @@ def test_export_force_overwrites_an_existing_file(
     assert result.code == 0
     assert WRITTEN in out.read_text(encoding="utf-8")
     assert "old export" not in out.read_text(encoding="utf-8")
+
+
+def test_show_reads_a_report_posted_to_the_intake_function(
+    resources: Resources, inbox: Inbox
+) -> None:
+    from reportdesk import intake
+
+    event = http_event(
+        "POST",
+        "/api/reports",
+        json.dumps({"language": "fr", "message": "On se moque de moi à l'entraînement."}),
+        {"content-type": "application/json"},
+    )
+    answer = intake.handler(event, LambdaContext())
+    assert answer["statusCode"] == 201
+    reference = json.loads(answer["body"])["reference"]
+
+    document = json.loads(inbox("show", reference, "--json").out)
+
+    assert document["message"] == "On se moque de moi à l'entraînement."
+    assert document["triage"] == "unverified"

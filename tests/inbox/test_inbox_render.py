@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from reportdesk.inbox_render import report_rich, report_view, safe
 from rich.console import Console
 
-DOCUMENT = {
+MESSAGE = "Hij zei: [bold red]niemand[/] gelooft je :smile: [link=https://x.example]hier[/link]"
+DOCUMENT: dict[str, Any] = {
     "schema": 1,
     "report_id": "0" * 32,
     "reference": "0000-0000",
@@ -13,7 +16,7 @@ DOCUMENT = {
     "received_at": "2026-11-28T16:03:00+00:00",
     "language": "nl",
     "triage": "verified",
-    "message": "Hij zei: [bold red]niemand[/] gelooft je :smile: [link=https://x.example]hier[/link]",
+    "message": MESSAGE,
     "contact": {"wants_contact": True, "name": "[i]Sam[/i]", "email": "sam@example.org"},
 }
 
@@ -28,7 +31,7 @@ def test_rich_show_prints_markup_and_emoji_codes_as_typed() -> None:
     report_rich(report_view(DOCUMENT, "open"), console)
 
     text = console.export_text()
-    assert DOCUMENT["message"] in text
+    assert MESSAGE in text
     assert "[i]Sam[/i]" in text
 
 

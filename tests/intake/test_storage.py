@@ -1,0 +1,145 @@
+"""Report objects and used-challenge markers in the reports bucket: written once, findable."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime
+from typing import Any
+
+import boto3
+import pytest
+from reportdesk import storage
+
+from infra.local_aws import Resources
+
+REPORT_ID = "0123456789abcdef0123456789abcdef"
+
+
+def metadata(received: datetime) -> storage.ReportMetadata:
+    return storage.ReportMetadata(
+        reference="0J4F-DBM2",
+        language="fr",
+        triage="verified",
+        contact_wanted=False,
+        received=received,
+        schema=1,
+    )
+
+
+@pytest.fixture
+def s3(resources: Resources) -> Any:
+    return boto3.client("s3", region_name=resources.region)
+
+
+def versions(s3: Any, bucket: str, prefix: str = "reports/") -> list[str]:
+    listing = s3.list_object_versions(Bucket=bucket, Prefix=prefix)
+    return [version["Key"] for version in listing.get("Versions", [])]
+
+
+def test_key_is_reports_year_month_report_id_in_utc() -> None:
+    received = datetime.fromisoformat("2026-12-01T00:30:00+01:00")
+    assert storage.report_key(REPORT_ID, received) == f"reports/2026/11/{REPORT_ID}"
+
+
+def test_metadata_is_written_as_documented() -> None:
+    received = datetime(2026, 11, 28, 16, 5, 9, 123, tzinfo=UTC)
+    assert metadata(received).as_s3_metadata() == {
+        "reference": "0J4F-DBM2",
+        "language": "fr",
+        "triage": "verified",
+        "contact-wanted": "no",
+        "received": "2026-11-28T16:05:09+00:00",
+        "schema": "1",
+    }
+
+
+def test_second_store_of_a_report_writes_nothing(s3: Any, resources: Resources) -> None:
+    received = datetime(2026, 11, 28, 12, tzinfo=UTC)
+    first = storage.store_report(
+        s3, resources.reports_bucket, REPORT_ID, b"one", metadata(received)
+    )
+    second = storage.store_report(
+        s3, resources.reports_bucket, REPORT_ID, b"two", metadata(received)
+    )
+    assert (first.created, second.created) == (True, False)
+    assert versions(s3, resources.reports_bucket) == [first.key]
+    body = s3.get_object(Bucket=resources.reports_bucket, Key=first.key)["Body"].read()
+    assert body == b"one"
+
+
+def test_retry_in_the_first_hour_of_a_month_finds_the_report_of_the_month_before(
+    s3: Any, resources: Resources
+) -> None:
+    before = datetime(2026, 11, 30, 23, 59, 58, tzinfo=UTC)
+    after = datetime(2026, 12, 1, 0, 0, 3, tzinfo=UTC)
+    first = storage.store_report(s3, resources.reports_bucket, REPORT_ID, b"x", metadata(before))
+    retry = storage.store_report(s3, resources.reports_bucket, REPORT_ID, b"x", metadata(after))
+    assert retry == storage.StoredReport(key=f"reports/2026/11/{REPORT_ID}", created=False)
+    assert versions(s3, resources.reports_bucket) == [first.key]
+
+
+def test_new_report_in_the_first_hour_of_a_month_goes_to_the_new_month(
+    s3: Any, resources: Resources
+) -> None:
+    received = datetime(2027, 1, 1, 0, 10, tzinfo=UTC)
+    stored = storage.store_report(s3, resources.reports_bucket, REPORT_ID, b"x", metadata(received))
+    assert stored == storage.StoredReport(key=f"reports/2027/01/{REPORT_ID}", created=True)
+
+
+def test_previous_month_is_only_checked_in_the_first_hour(s3: Any, resources: Resources) -> None:
+    heads: list[str] = []
+    s3.meta.events.register("before-call.s3.HeadObject", lambda **kw: heads.append("head"))
+    late = datetime(2026, 12, 1, 1, 0, 0, tzinfo=UTC)
+    early = datetime(2026, 12, 1, 0, 59, 59, tzinfo=UTC)
+    storage.store_report(s3, resources.reports_bucket, "a" * 32, b"x", metadata(late))
+    assert heads == []
+    storage.store_report(s3, resources.reports_bucket, "b" * 32, b"x", metadata(early))
+    assert heads == ["head"]
+
+
+def test_concurrent_stores_of_one_report_write_one_version(s3: Any, resources: Resources) -> None:
+    received = datetime(2026, 11, 28, 12, tzinfo=UTC)
+    created: list[bool] = []
+    start = threading.Barrier(20)
+
+    def store() -> None:
+        start.wait()
+        stored = storage.store_report(
+            s3, resources.reports_bucket, REPORT_ID, b"x", metadata(received)
+        )
+        created.append(stored.created)
+
+    threads = [threading.Thread(target=store) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(created) == [False] * 19 + [True]
+    assert len(versions(s3, resources.reports_bucket)) == 1
+
+
+def test_missing_bucket_is_storage_unavailable(s3: Any) -> None:
+    with pytest.raises(storage.StorageUnavailable):
+        storage.store_report(s3, "no-such-bucket", REPORT_ID, b"x", metadata(datetime.now(UTC)))
+
+
+def test_challenge_is_claimed_once(s3: Any, resources: Resources) -> None:
+    digest = "c" * 64
+    assert storage.claim_challenge(s3, resources.reports_bucket, digest, "a" * 32) is True
+    assert storage.claim_challenge(s3, resources.reports_bucket, digest, "b" * 32) is False
+    assert versions(s3, resources.reports_bucket, "challenges/") == [f"challenges/{digest}"]
+
+
+def test_same_report_may_present_its_challenge_again(s3: Any, resources: Resources) -> None:
+    digest = "d" * 64
+    assert storage.claim_challenge(s3, resources.reports_bucket, digest, "a" * 32) is True
+    assert storage.claim_challenge(s3, resources.reports_bucket, digest, "a" * 32) is True
+
+
+def test_used_challenge_marker_is_not_announced_as_a_report(s3: Any, resources: Resources) -> None:
+    storage.claim_challenge(s3, resources.reports_bucket, "e" * 64, "a" * 32)
+    sqs = boto3.client("sqs", region_name=resources.region)
+    messages = sqs.receive_message(QueueUrl=resources.queue_url, MaxNumberOfMessages=10)
+    assert "Messages" not in messages or all(
+        "challenges/" not in message["Body"] for message in messages["Messages"]
+    )

@@ -31,7 +31,17 @@ CHROMIUM_ARGS = [
 def mkdocs_build(config: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
     """`mkdocs build --strict` of `config` into `site_dir`; the caller checks the result."""
     return subprocess.run(  # noqa: S603 - our own interpreter and arguments
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site_dir)],
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "-f",
+            str(config),
+            "-d",
+            str(site_dir),
+        ],
         capture_output=True,
         text=True,
         check=False,
@@ -69,7 +79,9 @@ def served_site(site: Path, headers: dict[str, str]) -> Iterator[str]:
                 self.send_header(name, value)
             super().end_headers()
 
-        def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        def send_error(
+            self, code: int, message: str | None = None, explain: str | None = None
+        ) -> None:
             # Like CloudFront: a missing page gets the site's own 404 page.
             if code != HTTPStatus.NOT_FOUND:
                 super().send_error(code, message, explain)

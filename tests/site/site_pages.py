@@ -151,4 +151,4 @@ def sentences(prose: list[str]) -> list[str]:
 
 
 def words(sentence: str) -> list[str]:
-    return re.findall(r"[\w'’-]+", sentence)
+    return re.findall(r"[\w'\u2019-]+", sentence)

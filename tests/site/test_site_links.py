@@ -1,4 +1,4 @@
-"""Every internal link and asset reference in the built site leads to a file (and anchor) that exists."""
+"""Every internal link and asset reference of the built site leads to a file and anchor."""
 
 from __future__ import annotations
 
@@ -38,9 +38,12 @@ def broken_links(site: Path, path: Path) -> list[str]:
             target = target_file(site, url.path)
             if not target.is_file():
                 broken.append(f"{href} -> {url.path}")
-            elif url.fragment and target.suffix == ".html":
-                if unquote(url.fragment) not in parsed(target).ids:
-                    broken.append(f"{href} -> #{url.fragment} missing")
+            elif (
+                url.fragment
+                and target.suffix == ".html"
+                and unquote(url.fragment) not in parsed(target).ids
+            ):
+                broken.append(f"{href} -> #{url.fragment} missing")
     return broken
 
 

@@ -1,17 +1,16 @@
-"""Every built page: one h1, the right lang, the quick exit, a language switcher, hreflang, sitemap."""
+"""Every built page: one h1, its lang, the quick exit, a language switcher, hreflang, sitemap."""
 
 from __future__ import annotations
 
 import posixpath
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 import yaml
-from site_pages import LANGUAGES_PREFIX, PAGES, ROOT, Page, page_path, parse_page
-
 from reportdesk.texts import LANGUAGES
+from site_pages import LANGUAGES_PREFIX, PAGES, ROOT, Page, page_path, parse_page
 
 CONFIG = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
 EXTRA = CONFIG["extra"]
@@ -105,10 +104,13 @@ def test_not_found_page_links_home_with_absolute_paths(site: Path) -> None:
 
 
 def test_sitemap_lists_every_page_with_its_alternates(site: Path) -> None:
-    namespaces = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    namespaces = {
+        "s": "http://www.sitemaps.org/schemas/sitemap/0.9",
+        "x": "http://www.w3.org/1999/xhtml",
+    }
     root = ET.parse(site / "sitemap.xml").getroot()  # noqa: S314 - our own build output
     entries = {
-        posixpath.normpath("/" + url.findtext("s:loc", namespaces=namespaces).split("/", 3)[3]): {
+        posixpath.normpath(urlsplit(url.findtext("s:loc", "", namespaces)).path): {
             link.get("hreflang") for link in url.findall("x:link", namespaces)
         }
         for url in root.findall("s:url", namespaces)

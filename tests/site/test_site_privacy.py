@@ -15,8 +15,18 @@ CONFIG = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
 # Attributes through which a page loads something (not plain links the child may follow).
 ASSET_ATTRIBUTES = ("src", "srcset", "poster", "data", "action", "formaction")
 # <link rel=...> values that make the browser fetch the href.
-FETCHING_RELS = {"stylesheet", "icon", "preload", "prefetch", "preconnect", "dns-prefetch",
-                 "modulepreload", "manifest", "apple-touch-icon", "mask-icon"}
+FETCHING_RELS = {
+    "stylesheet",
+    "icon",
+    "preload",
+    "prefetch",
+    "preconnect",
+    "dns-prefetch",
+    "modulepreload",
+    "manifest",
+    "apple-touch-icon",
+    "mask-icon",
+}
 CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]+)|@import\s+['"]([^'"]+)""")
 # Browser storage and cookie APIs our own scripts must never touch.
 STORAGE_APIS = re.compile(r"localStorage|sessionStorage|indexedDB|document\.cookie|caches\.")
@@ -35,7 +45,11 @@ def test_html_loads_nothing_from_another_origin(site: Path) -> None:
             if element.tag == "link" and set(element.attrs.get("rel", "").split()) & FETCHING_RELS:
                 references.append(element.attrs.get("href", ""))
             for reference in filter(None, references):
-                candidates = [c.split()[0] for c in reference.split(",")] if "," in reference else [reference]
+                candidates = (
+                    [c.split()[0] for c in reference.split(",")]
+                    if "," in reference
+                    else [reference]
+                )
                 external += [f"{path.relative_to(site)}: {c}" for c in candidates if is_external(c)]
     assert not external
 
@@ -62,7 +76,9 @@ def test_only_links_to_another_site_are_the_quick_exit_and_phone_numbers(site: P
     assert not outside
 
 
-def test_every_inline_script_is_allowed_by_the_csp_hashes(site: Path, headers: dict[str, str]) -> None:
+def test_every_inline_script_is_allowed_by_the_csp_hashes(
+    site: Path, headers: dict[str, str]
+) -> None:
     policy = headers["Content-Security-Policy"]
     for path in site.rglob("*.html"):
         for script in scan_html(path.read_text(encoding="utf-8")).inline_scripts:

@@ -41,7 +41,9 @@ def test_inline_scripts_are_hashed_into_script_src(tmp_path: Path) -> None:
 
 
 def test_scripts_with_src_or_json_type_are_not_hashed() -> None:
-    scan = scan_html('<script src="/a.js"></script><script type="application/json">{"a":1}</script>')
+    scan = scan_html(
+        '<script src="/a.js"></script><script type="application/json">{"a":1}</script>'
+    )
     assert scan.inline_scripts == []
 
 
@@ -55,7 +57,7 @@ def test_scripts_with_src_or_json_type_are_not_hashed() -> None:
     ],
 )
 def test_inline_code_the_policy_would_block_is_refused(tmp_path: Path, body: str) -> None:
-    with pytest.raises(InlineCodeError, match="index.html"):
+    with pytest.raises(InlineCodeError, match=r"index\.html"):
         security_headers(built_site(tmp_path, body=body))
 
 

@@ -48,7 +48,12 @@ def build_app(
 
 def main() -> None:
     app_env = App().node.try_get_context("env") or os.environ.get("ENV", "staging")
-    app, _ = build_app(load(app_env), account=os.environ.get("CDK_DEFAULT_ACCOUNT"))
+    config = load(app_env)
+    # The CDK command line sets CDK_DEFAULT_ACCOUNT from the credentials it found.
+    account = config.account or os.environ.get("CDK_DEFAULT_ACCOUNT")
+    if not account:
+        raise SystemExit("no AWS account: log in (AWS_PROFILE=...) or set `account` in the config")
+    app, _ = build_app(config, account=account)
     app.synth()
 
 

@@ -189,7 +189,10 @@ class Website(Construct):
             default_root_object="index.html",
             domain_names=[config.domain] if config.domain else None,
             certificate=certificate,
-            minimum_protocol_version=cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+            # Only with a certificate: the default *.cloudfront.net one has a fixed policy.
+            minimum_protocol_version=(
+                cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021 if certificate else None
+            ),
             http_version=cloudfront.HttpVersion.HTTP2_AND_3,
             price_class=cloudfront.PriceClass.PRICE_CLASS_100,
             default_behavior=cloudfront.BehaviorOptions(
@@ -217,15 +220,16 @@ class Website(Construct):
                     response_headers_policy=self.headers_policy,
                 )
             },
-            # Distribution-wide in CloudFront: an API answer of 403/404 gets this page too.
+            # S3 answers 403 for a missing page: OAC may read objects, not list them. Only 403 is
+            # mapped, because error pages apply to every path: the API's own 404 answers (unknown
+            # follow-up code, unknown route) must reach the client unchanged.
             error_responses=[
                 cloudfront.ErrorResponse(
-                    http_status=status,
+                    http_status=403,
                     response_http_status=404,
                     response_page_path="/404.html",
                     ttl=Duration.minutes(5),
                 )
-                for status in (403, 404)
             ],
         )
         self.deployment_logs = logs.LogGroup(

@@ -352,10 +352,26 @@ def test_site_origin_uses_origin_access_control(synth: Synth) -> None:
 
 def test_missing_pages_show_the_404_page(synth: Synth) -> None:
     errors = distribution(synth)["CustomErrorResponses"]
-    assert {(e["ErrorCode"], e["ResponseCode"], e["ResponsePagePath"]) for e in errors} == {
-        (403, 404, "/404.html"),
-        (404, 404, "/404.html"),
-    }
+    assert [(e["ErrorCode"], e["ResponseCode"], e["ResponsePagePath"]) for e in errors] == [
+        (403, 404, "/404.html")
+    ]
+
+
+def test_site_bucket_answers_403_for_missing_pages(synth: Synth) -> None:
+    # CloudFront may only read objects: S3 then answers 403, not 404, for a missing key, which
+    # is what the error page mapping relies on (API 404 answers pass through unchanged).
+    site = by_path(synth, "Website/Bucket/Resource")
+    [policy] = [
+        p
+        for p in synth.resources("AWS::S3::BucketPolicy").values()
+        if p["Properties"]["Bucket"] == {"Ref": site}
+    ]
+    cloudfront = [
+        s
+        for s in policy["Properties"]["PolicyDocument"]["Statement"]
+        if s.get("Principal") == {"Service": "cloudfront.amazonaws.com"}
+    ]
+    assert actions(cloudfront) == {"s3:GetObject"}
 
 
 def headers_policy(synth: Synth) -> dict[str, Any]:

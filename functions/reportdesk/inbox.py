@@ -1,4 +1,4 @@
-"""api-inbox: the API persons' command to list, read, mark, export and delete reports.
+"""api-inbox: the API persons' command to list, read, reply to, mark, export and delete reports.
 
 It uses the reader's own AWS identity; decryption goes through `reportdesk.crypto` only.
 """
@@ -12,7 +12,9 @@ import logging
 import os
 import re
 import shlex
+import subprocess
 import sys
+import tempfile
 import tomllib
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -38,8 +40,9 @@ from botocore.exceptions import (
 )
 from cryptography.exceptions import InvalidSignature, InvalidTag
 from rich.console import Console
+from rich.text import Text
 
-from reportdesk import crypto
+from reportdesk import crypto, followup_store
 from reportdesk import inbox_render as render
 from reportdesk.inbox_render import ReportRow
 from reportdesk.reference import is_report_id, normalise_reference, reference_for
@@ -49,6 +52,7 @@ REPORTS_PREFIX = "reports/"
 LOCAL_ENV_FILE = Path(".local") / "inbox.env"
 _KEY_PATTERN = re.compile(r"^reports/\d{4}/\d{2}/(?P<report_id>[^/]+)$")
 _STATUSES = ("open", "handled")
+REPLY_MAX = 10_000
 # Enough parallel requests to list a few thousand reports in seconds, few enough to be polite.
 _WORKERS = 16
 
@@ -382,6 +386,38 @@ def _open_report(ctx: Context, reference: str) -> tuple[StoredReport, dict[str, 
     return stored, document
 
 
+def _entry_text(ctx: Context, entry: followup_store.Entry) -> str:
+    """The decrypted text of a reply or message; InboxError when it cannot be trusted."""
+    try:
+        return followup_store.read_entry(
+            ctx.inbox.s3,
+            ctx.settings.bucket,
+            entry,
+            key_arn=ctx.settings.kms_key_arn,
+            botocore_session=ctx.session._session,
+        )
+    except crypto.WrongEncryptionContext:
+        raise InboxError(TAMPERED.replace("report's", f"{entry.kind}'s")) from None
+    except crypto.DecryptionFailed as error:
+        body = ctx.inbox.body(entry.key)
+        raise InboxError(_why_not_decrypted(body, ctx.settings, error.__cause__)) from None
+    except (InvalidTag, InvalidSignature):
+        raise InboxError(DAMAGED) from None
+
+
+def _show_thread(ctx: Context, report_id: str) -> None:
+    """The replies and the reporter's messages after the report, oldest first."""
+    for entry in followup_store.thread(ctx.inbox.s3, ctx.settings.bucket, report_id):
+        who = "Reply sent to the reporter" if entry.kind == "reply" else "Message from the reporter"
+        title = f"{who}, {render.local_time(entry.sent_at)} (Brussels)"
+        text = render.safe(_entry_text(ctx, entry))
+        if ctx.console:
+            ctx.console.rule(title, align="left")
+            ctx.console.print(Text(text), soft_wrap=True)
+        else:
+            ctx.out(f"\n{title}\n{'-' * len(title)}\n{text}\n")
+
+
 def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
     stored, document = _open_report(ctx, args.reference)
     if args.json:
@@ -392,6 +428,61 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
         render.report_rich(view, ctx.console)
     else:
         ctx.out(render.report_plain(view))
+    _show_thread(ctx, stored.row.report_id)
+    return 0
+
+
+def _reply_from_editor() -> str:
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    if not editor:
+        raise InboxError("no reply text: use --message or --file, or set $EDITOR")
+    # A private temporary file (0600), removed afterwards: the reply is personal data.
+    handle, name = tempfile.mkstemp(prefix="api-inbox-reply-", suffix=".txt")
+    os.close(handle)
+    try:
+        # The reader's own editor, run as the reader: the same trust as their shell.
+        command = [*shlex.split(editor), name]
+        if subprocess.run(command, check=False).returncode != 0:  # noqa: S603
+            raise InboxError("the editor failed; nothing was sent")
+        return Path(name).read_text(encoding="utf-8")
+    finally:
+        os.unlink(name)
+
+
+def _reply_text(args: argparse.Namespace) -> str:
+    if args.message is not None:
+        return str(args.message)
+    if args.file is not None:
+        try:
+            return str(args.file.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as error:
+            raise InboxError(f"cannot read {args.file}: {error}") from None
+    return _reply_from_editor()
+
+
+def cmd_reply(ctx: Context, args: argparse.Namespace) -> int:
+    stored = ctx.inbox.find(args.reference)
+    text = _reply_text(args).strip()
+    if not text:
+        ctx.out("The reply is empty; nothing was sent.\n")
+        return 1
+    if len(text) > REPLY_MAX:
+        raise InboxError(f"the reply is longer than {REPLY_MAX} characters; nothing was sent")
+    followup_store.store_entry(
+        ctx.inbox.s3,
+        ctx.settings.bucket,
+        "reply",
+        stored.row.report_id,
+        text,
+        key_arn=ctx.settings.kms_key_arn,
+        botocore_session=ctx.session._session,
+        now=datetime.now(UTC),
+        metadata={"reference": stored.row.reference},
+    )
+    ctx.out(
+        f"Reply to {stored.row.reference} stored. "
+        "The reporter reads it on the My report page with their code.\n"
+    )
     return 0
 
 
@@ -438,6 +529,8 @@ def cmd_delete(ctx: Context, args: argparse.Namespace) -> int:
     if not args.yes and not _confirm(question):
         ctx.out("Nothing deleted.\n")
         return 1
+    # The follow-up first: from then on the reporter's code is an unknown code.
+    followup_store.delete_followup(ctx.inbox.s3, ctx.settings.bucket, row.report_id)
     removed = ctx.inbox.delete_every_version(stored.key)
     ctx.out(f"Report {row.reference} deleted ({removed} version(s) removed).\n")
     return 0
@@ -453,6 +546,7 @@ def cmd_purge(ctx: Context, args: argparse.Namespace) -> int:
     verb = "Would delete" if args.dry_run else "Deleted"
     for report in reversed(due):
         if not args.dry_run:
+            followup_store.delete_followup(ctx.inbox.s3, ctx.settings.bucket, report.row.report_id)
             ctx.inbox.delete_every_version(report.key)
         ctx.out(
             f"{verb} {report.row.reference} (received {render.local_time(report.row.received)})\n"
@@ -500,6 +594,15 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("reference")
     show.add_argument("--json", action="store_true", help="print the decrypted document as JSON")
     show.set_defaults(run=cmd_show)
+
+    reply = commands.add_parser(
+        "reply", help="answer a reporter (they read it with their follow-up code)"
+    )
+    reply.add_argument("reference")
+    given = reply.add_mutually_exclusive_group()
+    given.add_argument("--message", help="the reply text")
+    given.add_argument("--file", type=Path, metavar="FILE", help="read the reply from a file")
+    reply.set_defaults(run=cmd_reply)
 
     mark = commands.add_parser("mark", help="mark a report handled or open")
     mark.add_argument("reference")

@@ -22,8 +22,15 @@ TEMPLATE: Final = "partials/report-form.html"
 ACTION: Final = "/api/reports"
 CHALLENGE_URL: Final = "/api/challenge"
 # What the page's script needs besides the error messages (error.*) and answers (answer.*).
-SCRIPT_TEXTS: Final = ("form.sending", "form.network_error", "form.copy", "form.copied")
-SCRIPT_PREFIXES: Final = ("error.", "answer.")
+SCRIPT_TEXTS: Final = (
+    "form.sending",
+    "form.network_error",
+    "form.copy",
+    "form.copied",
+    "followup.page_href",
+    "followup.page_link",
+)
+SCRIPT_PREFIXES: Final = ("error.", "answer.", "followup.code.")
 
 
 def choices() -> dict[str, tuple[str, ...]]:

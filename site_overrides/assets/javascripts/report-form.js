@@ -383,7 +383,7 @@
       })
       .then(function (body) {
         if (response.ok && body && body.reference) {
-          showSuccess(body.reference);
+          showSuccess(body.reference, body.followup_code);
           return;
         }
         var errors = body && body.errors && body.errors.length ? body.errors : null;
@@ -450,7 +450,24 @@
     return wrapper;
   }
 
-  function showSuccess(reference) {
+  // The child's private follow-up code, shown this once (as on the report API's own answer page).
+  function followupPanel(code) {
+    var panel = element("div", "report-form__followup");
+    panel.appendChild(element("p", "", t("followup.code.label")));
+    var shown = element("p", "report-form__reference", code);
+    shown.id = "report-followup-code";
+    panel.appendChild(shown);
+    panel.appendChild(element("p", "", t("followup.code.advice")));
+    panel.appendChild(element("p", "", t("followup.code.once")));
+    var link = element("a", "", t("followup.page_link"));
+    link.href = t("followup.page_href");
+    var linkLine = element("p");
+    linkLine.appendChild(link);
+    panel.appendChild(linkLine);
+    return panel;
+  }
+
+  function showSuccess(reference, followupCode) {
     var panel = element("div", "report-form__success");
     var heading = element("h3", "report-form__success-title", t("answer.success.title"));
     heading.id = "report-form-success";
@@ -462,6 +479,9 @@
     panel.appendChild(code);
     panel.appendChild(copyButton(reference));
     panel.appendChild(element("p", "", t("answer.success.keep_reference")));
+    if (followupCode) {
+      panel.appendChild(followupPanel(followupCode));
+    }
     panel.appendChild(element("h4", "", t("answer.success.next_heading")));
     panel.appendChild(element("p", "", t("answer.success.next_read")));
     panel.appendChild(

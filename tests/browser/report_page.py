@@ -1,0 +1,104 @@
+"""Steps on the Report page shared by the browser tests: open it, fill it, send it, check with axe."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import axe_playwright_python
+from playwright.sync_api import Page, Request
+
+from reportdesk.challenge import MIN_FILL_SECONDS
+
+REPORT_PATH = {"nl": "/report/", "fr": "/fr/report/", "en": "/en/report/"}
+TITLE_PREFIX = {"nl": "Fout: ", "fr": "Erreur : ", "en": "Error: "}
+# axe-core as shipped in the axe-playwright-python package.
+AXE_SOURCE = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text()
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+SOLVE_TIMEOUT_MS = 30_000
+
+
+@dataclass(frozen=True)
+class FullReport:
+    """A report with every field filled in, the way a child could fill the form."""
+
+    message: str
+    when: str
+    organisation: str
+    age_group: str
+    name: str
+    email: str
+    phone: str
+    safe_to_leave_message: bool = True
+
+
+def full_report(language: str) -> FullReport:
+    return FullReport(
+        message=f"[{language}] Iemand op kamp pest mij élke dag — ça fait mal. 😢\nTweede regel.",
+        when=f"[{language}] vorige week, tijdens het kamp",
+        organisation="tzitemzo",
+        age_group="12-15",
+        name=f"Kim {language}",
+        email=f"kim.{language}@example.org",
+        phone="0470 12 34 56",
+    )
+
+
+def open_report_page(page: Page, language: str = "en") -> float:
+    """Open the Report page; returns when it was opened (monotonic), for the fill time."""
+    opened = time.monotonic()
+    page.goto(REPORT_PATH[language])
+    return opened
+
+
+def wait_like_a_person(page: Page, opened: float) -> None:
+    """Wait for the background proof of work and the minimum fill time a person always takes."""
+    page.wait_for_selector('#report-form[data-altcha="solved"]', timeout=SOLVE_TIMEOUT_MS)
+    remaining = opened + MIN_FILL_SECONDS + 1 - time.monotonic()
+    if remaining > 0:
+        time.sleep(remaining)
+
+
+def fill_full_report(page: Page, report: FullReport) -> None:
+    page.fill("#message", report.message)
+    page.fill("#when", report.when)
+    page.check(f'input[name="organisation"][value="{report.organisation}"]')
+    page.check(f'input[name="age_group"][value="{report.age_group}"]')
+    page.check("#contact_wants_contact-yes")
+    page.fill("#contact_name", report.name)
+    page.fill("#contact_email", report.email)
+    page.fill("#contact_phone", report.phone)
+    page.set_checked("#contact_safe_to_leave_message", report.safe_to_leave_message)
+
+
+def send_and_wait_for_reference(page: Page) -> str:
+    page.click('#report-form button[type="submit"]')
+    page.wait_for_selector("#report-reference", timeout=SOLVE_TIMEOUT_MS)
+    return page.text_content("#report-reference") or ""
+
+
+def sent_reports(requests: list[Request]) -> list[dict[str, Any]]:
+    """The JSON bodies the page posted to the report API."""
+    return [
+        json.loads(request.post_data or "{}")
+        for request in requests
+        if request.method == "POST" and request.url.endswith("/api/reports")
+    ]
+
+
+def axe_violations(page: Page) -> list[str]:
+    """axe-core's WCAG 2.2 AA violations on the page as it is now, one line each."""
+    # Evaluated through the DevTools protocol, which the page's CSP does not govern: no
+    # bypass_csp, so the page runs under its real policy while axe looks at it.
+    page.evaluate(AXE_SOURCE)
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_22_AA
+    )
+    return [
+        f"{violation['id']} ({violation['impact']}): {violation['help']} -> "
+        + ", ".join(str(node["target"]) for node in violation["nodes"])
+        for violation in result["violations"]
+    ]

@@ -1,0 +1,50 @@
+"""axe-core finds no WCAG 2.2 AA violation on any page, in any language, nor in the form's states."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page
+
+from tests.browser.conftest import LANGUAGES, site_pages
+from tests.browser.report_page import (
+    REPORT_PATH,
+    axe_violations,
+    full_report,
+    open_report_page,
+    send_and_wait_for_reference,
+)
+
+
+@pytest.mark.parametrize("path", site_pages())
+def test_page_has_no_accessibility_violations(page: Page, path: str) -> None:
+    response = page.goto(path)
+    assert response is not None and response.status == 200
+    violations = axe_violations(page)
+    assert not violations, "\n".join(violations)
+
+
+def test_not_found_page_has_no_accessibility_violations(page: Page) -> None:
+    response = page.goto("/no-such-page/")
+    assert response is not None and response.status == 404
+    violations = axe_violations(page)
+    assert not violations, "\n".join(violations)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_form_with_errors_has_no_accessibility_violations(page: Page, language: str) -> None:
+    page.goto(REPORT_PATH[language])
+    page.check("#contact_wants_contact-yes")
+    page.fill("#contact_email", "not an address")
+    page.click('#report-form button[type="submit"]')
+    page.wait_for_selector(".report-form__error-summary")
+    violations = axe_violations(page)
+    assert not violations, "\n".join(violations)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_report_sent_page_has_no_accessibility_violations(page: Page, language: str) -> None:
+    open_report_page(page, language)
+    page.fill("#message", full_report(language).message)
+    send_and_wait_for_reference(page)
+    violations = axe_violations(page)
+    assert not violations, "\n".join(violations)

@@ -6,11 +6,11 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-LANGUAGES_PREFIX = {"nl": "", "fr": "fr/", "en": "en/"}
 # Every page of the site by its file stem in docs/ (docs/<stem>.<language>.md).
 PAGES = (
     "index",
@@ -27,11 +27,23 @@ _PROSE = {"p", "li", "dd", "dt", "h1", "h2", "h3", "td", "th", "summary"}
 _VOID = {"br", "hr", "img", "input", "link", "meta", "source", "wbr", "area", "col", "embed"}
 
 
-def config_languages() -> list[str]:
-    """The languages mkdocs.yml builds, in its order."""
+def _i18n_languages() -> list[dict[str, Any]]:
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     i18n = next(p["i18n"] for p in config["plugins"] if isinstance(p, dict) and "i18n" in p)
-    return [language["locale"] for language in i18n["languages"]]
+    languages: list[dict[str, Any]] = i18n["languages"]
+    return languages
+
+
+def config_languages() -> list[str]:
+    """The languages mkdocs.yml builds, in its order."""
+    return [language["locale"] for language in _i18n_languages()]
+
+
+# Where each language's pages live: static-i18n's default is the root, the others /<locale>/.
+LANGUAGES_PREFIX = {
+    language["locale"]: "" if language.get("default") else f"{language['locale']}/"
+    for language in _i18n_languages()
+}
 
 
 def page_path(site: Path, stem: str, language: str) -> Path:

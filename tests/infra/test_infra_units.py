@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
+from infra.notifications import MAILER_WRITES
 from infra.package import requirements
 from infra.website import HeaderError, response_headers
 
@@ -34,3 +38,14 @@ def test_other_headers_become_custom_headers() -> None:
         "camera=()",
         True,
     )
+
+
+def test_mailer_permissions_cover_the_prefixes_the_readme_gives_it() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    layout = readme.split("## Storage layout", 1)[1]
+    prefixes = set()
+    for row in layout.splitlines():
+        cells = [cell.strip() for cell in re.split(r"(?<!\\)\|", row.strip().strip("|"))]
+        if len(cells) == 3 and cells[1].startswith("mailer"):
+            prefixes |= {key.split("/", 1)[0] + "/" for key in re.findall(r"`([^`]+)`", cells[0])}
+    assert prefixes == set(MAILER_WRITES)

@@ -101,6 +101,35 @@ def report_notice(reference: str, received: datetime, language: str) -> Mail:
     return Mail(subject=f"Nieuwe melding {reference}", text=text, html=html)
 
 
+def message_notice(reference: str, sent_at: datetime) -> Mail:
+    """The notice that the child who made a report wrote a new message (never what it says)."""
+    when = f"{brussels_day(sent_at)} om {brussels_time(sent_at)} (Belgische tijd)"
+    command = read_command(reference)
+    text = (
+        "De melder schreef een nieuw bericht bij een melding, via de pagina Mijn melding.\n\n"
+        f"Referentie: {reference}\n"
+        f"Verstuurd: {when}\n\n"
+        "Lees de melding met alle berichten en antwoord met api-inbox:\n\n"
+        f"    {command}\n"
+        f"    api-inbox reply {reference}\n\n"
+        f"{_NO_CONTENT}\n"
+    )
+    html = _html(
+        [
+            "<p>De melder schreef een nieuw bericht bij een melding, "
+            "via de pagina Mijn melding.</p>",
+            "<p>",
+            f"Referentie: <strong>{escape(reference)}</strong><br>",
+            f"Verstuurd: {escape(when)}",
+            "</p>",
+            "<p>Lees de melding met alle berichten en antwoord met api-inbox:</p>",
+            f"<pre><code>{escape(command)}\napi-inbox reply {escape(reference)}</code></pre>",
+            f"<p>{escape(_NO_CONTENT)}</p>",
+        ]
+    )
+    return Mail(subject=f"Nieuw bericht bij melding {reference}", text=text, html=html)
+
+
 def digest(
     hour_start: datetime, over_cap: Sequence[str], suspected_spam: Sequence[str], cap: int
 ) -> Mail:

@@ -28,7 +28,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from reportdesk import mail_templates
-from reportdesk.reference import is_report_id, normalise_reference
+from reportdesk.reference import is_report_id, normalise_reference, reference_for
 
 # Exactly one e-mail per report although S3 events arrive at least once, and concurrently:
 # - `notified/<report_id>` (IfNoneMatch) is written only after SES accepted the e-mail, or after the
@@ -56,6 +56,8 @@ LEASE_SECONDS: Final = 120
 DIGEST_GRACE: Final = timedelta(minutes=5)
 
 _REPORT_KEY: Final = re.compile(r"reports/\d{4}/\d{2}/(?P<report_id>[^/]+)")
+# A child's message on the "My report" page (followup_store); announced like a report, once.
+_MESSAGE_KEY: Final = re.compile(r"messages/(?P<report_id>[0-9a-f]{32})/(?P<name>[0-9A-Za-z-]+)")
 _HOUR_FORMAT: Final = "%Y-%m-%dT%HZ"
 _NOT_FOUND: Final = frozenset({"404", "NoSuchKey", "NotFound"})
 # 409 ConditionalRequestConflict: another conditional write to the key is in progress.
@@ -316,6 +318,44 @@ def notify_report(clients: Clients, settings: Settings, key: str, now: datetime)
         return "emailed"
 
 
+def notify_message(clients: Clients, settings: Settings, key: str, now: datetime) -> Outcome:
+    """Announce a child's new message at `key` once, like a report: by e-mail within the hourly
+    cap (same lease and marker scheme), else in the digest of `now`'s hour under its reference."""
+    s3, bucket = clients.s3, settings.bucket
+    match = _MESSAGE_KEY.fullmatch(key)
+    if match is None:
+        raise ValueError("not a message key")
+    report_id, name = match["report_id"], match["name"]
+    marker = f"notified/{report_id}/{name}"
+    if _head(s3, bucket, marker) is not None:
+        return "already_notified"
+    message = _head(s3, bucket, key)
+    if message is None:
+        return "report_missing"
+    reference = reference_for(report_id)
+    with _lease(s3, bucket, f"notifying/{report_id}/{name}", now):
+        if _head(s3, bucket, marker) is not None:
+            return "already_notified"
+        hour = hour_key(now)
+        slot = _claim_slot(s3, settings, hour)
+        if slot is None:
+            s3.put_object(
+                Bucket=bucket,
+                Key=f"digest/{hour}/{report_id}-{name}",
+                Body=b"",
+                Metadata={"reference": reference, "reason": "over_cap"},
+            )
+            _put_new(s3, bucket, marker, {"via": "digest", "hour": hour})
+            return "digest_over_cap"
+        try:
+            _send(clients, settings, mail_templates.message_notice(reference, _received(message)))
+        except ClientError:
+            _delete(s3, bucket, slot)
+            raise
+        _put_new(s3, bucket, marker, {"via": "email"})
+        return "emailed"
+
+
 def process_message(
     clients: Clients, settings: Settings, body: str, now: datetime
 ) -> list[Outcome]:
@@ -330,11 +370,13 @@ def process_message(
             continue
         # S3 URL-encodes the key in event records.
         key = unquote_plus(record["s3"]["object"]["key"])
-        report_id = report_id_from_key(key)
+        message = _MESSAGE_KEY.fullmatch(key)
+        report_id = message["report_id"] if message else report_id_from_key(key)
         if report_id is None:
             continue
+        notify = notify_message if message else notify_report
         try:
-            outcome = notify_report(clients, settings, key, now)
+            outcome = notify(clients, settings, key, now)
         except RetryLater:
             logger.info("report", report_id=report_id, outcome="lease_held")
             raise

@@ -13,7 +13,8 @@ from typing import Any
 REGION = "eu-west-1"
 SENDER = "meldingen@example.org"
 RECIPIENTS = ("api-lien@example.org", "api-ellen@example.org")
-REPORTS_PREFIXES = ("reports/",)
+# Objects the mailer announces: reports, and the children's follow-up messages.
+REPORTS_PREFIXES = ("reports/", "messages/")
 
 
 @dataclass(frozen=True)
@@ -57,9 +58,9 @@ def create_resources(session: Any, name: str = "local") -> Resources:
     key_arn = key["KeyMetadata"]["Arn"]
 
     dlq_url = sqs.create_queue(QueueName=f"{name}-notify-dlq")["QueueUrl"]
-    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])[
-        "Attributes"
-    ]["QueueArn"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
     queue_url = sqs.create_queue(
         QueueName=f"{name}-notify",
         Attributes={

@@ -70,6 +70,9 @@ INBOX_ENV_NAMES = (
 MAILER_HANDLER = "reportdesk.mailer:handler"
 DIGEST_HANDLER = "reportdesk.mailer:digest_handler"
 INTAKE_HANDLER = "reportdesk.intake:handler"
+FOLLOWUP_HANDLER = "reportdesk.followup:handler"
+# As the HTTP API's routes: the follow-up function answers these, the intake function the rest.
+FOLLOWUP_PATH_PREFIX = "/api/followup/"
 
 log = logging.getLogger("local_server")
 
@@ -391,11 +394,15 @@ class LocalHandler(BaseHTTPRequestHandler):
             self.read_body(),
             self.client_address[0],
         )
+        followup = urlsplit(self.path).path.startswith(FOLLOWUP_PATH_PREFIX)
+        name, function = (
+            ("followup", self.server.followup) if followup else ("intake", self.server.intake)
+        )
         try:
-            result = self.server.intake(event, LambdaContext("intake"))
+            result = function(event, LambdaContext(name))
         except Exception:
             # What API Gateway answers when the function fails.
-            log.exception("intake function failed")
+            log.exception("%s function failed", name)
             return HttpResponse(
                 500, [("content-type", "application/json")], b'{"message":"Internal Server Error"}'
             )
@@ -468,6 +475,7 @@ class LocalHttpServer(ThreadingHTTPServer):
         self.site_dir = site_dir.resolve()
         self.security_headers = security_headers
         self.intake: Handler = unavailable_intake
+        self.followup: Handler = unavailable_intake
 
 
 # --- putting it together ------------------------------------------------------------------------
@@ -553,6 +561,7 @@ def main(argv: list[str] | None = None) -> int:
         moto, resources = start_aws()
         # Imported only now, like Lambda: the functions read their environment at import time.
         httpd.intake = load_handler(INTAKE_HANDLER)
+        httpd.followup = load_handler(FOLLOWUP_HANDLER)
         inbox_env = write_inbox_env(args.state_dir)
         consumer = QueueConsumer(resources, stop)
         consumer.start()

@@ -1,8 +1,11 @@
-"""Read the built site's HTML pages into plain facts the site tests check (one parse per page)."""
+"""Build the site and read its HTML pages into plain facts for the site tests."""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -50,6 +53,28 @@ def page_path(site: Path, stem: str, language: str) -> Path:
     """Where the build writes page `stem` in `language`."""
     folder = "" if stem == "index" else f"{stem}/"
     return site / f"{LANGUAGES_PREFIX[language]}{folder}index.html"
+
+
+def mkdocs_build(config: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
+    """`mkdocs build --strict` of `config` into `site_dir`; the caller checks the result."""
+    return subprocess.run(  # noqa: S603 - our own interpreter and arguments
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "-f",
+            str(config),
+            "-d",
+            str(site_dir),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=config.parent,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
 
 
 @dataclass

@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import mkdocs_build
 from reportdesk.texts import LANGUAGES
-from site_pages import PAGES, ROOT, config_languages, page_path
+from site_pages import PAGES, ROOT, config_languages, mkdocs_build, page_path
 
 
 def test_strict_build_passes(build: subprocess.CompletedProcess[str]) -> None:

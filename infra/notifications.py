@@ -56,7 +56,7 @@ class Notifications(Construct):
             retention_period=Duration.days(4),
             dead_letter_queue=sqs.DeadLetterQueue(queue=self.dlq, max_receive_count=MAX_RECEIVES),
         )
-        storage.send_created_events(REPORTS, self.queue)
+        storage.send_created_events([REPORTS], self.queue)
 
         identity_name = config.ses_domain or config.sender
         self.identity = ses.EmailIdentity(

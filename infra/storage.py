@@ -195,9 +195,10 @@ class ReportsStorage(Construct):
             iam.PolicyStatement(actions=["s3:ListBucket"], resources=[self.bucket_arn])
         )
 
-    def send_created_events(self, prefix: str, queue: sqs.Queue) -> None:
-        """ObjectCreated under `prefix` → `queue`, declared on the bucket itself (no custom
-        resource); the queue policy comes first because S3 tests the target on creation."""
+    def send_created_events(self, prefixes: Sequence[str], queue: sqs.Queue) -> None:
+        """ObjectCreated under each of `prefixes` → `queue` (call once: it sets the bucket's whole
+        notification configuration). Declared on the bucket itself, no custom resource; the queue
+        policy comes first because S3 tests the target on creation."""
         stack = Stack.of(self)
         added = queue.add_to_resource_policy(
             iam.PolicyStatement(
@@ -224,6 +225,7 @@ class ReportsStorage(Construct):
                         )
                     ),
                 )
+                for prefix in prefixes
             ]
         )
         assert added.policy_dependable is not None

@@ -22,6 +22,7 @@ PAGES = (
     "what-the-api-does-not-do",
     "who",
     "report",
+    "my-report",
     "urgent-help",
     "privacy",
 )

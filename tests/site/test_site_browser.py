@@ -108,6 +108,15 @@ def test_quick_exit_is_the_first_element_reached_with_tab(page: Page, served_sit
     assert page.evaluate("document.activeElement.hasAttribute('data-quick-exit')")
 
 
+def test_skip_link_comes_next_and_moves_focus_to_the_text(page: Page, served_site: str) -> None:
+    page.goto(served_site + "/fr/what-the-api-does/")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.getAttribute('href')") == "#text"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "text"
+
+
 def test_quick_exit_hides_the_page_before_the_neutral_site_loads(
     page: Page, served_site: str
 ) -> None:

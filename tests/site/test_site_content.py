@@ -143,6 +143,12 @@ FACTS: dict[str, dict[str, list[str]]] = {
         ]
         for lang in LANGUAGES
     },
+    # The follow-up page: who answers, and the emergency number (its own facts are the code's).
+    "my-report": {
+        "nl": ["Lien", "Ellen", "geheime code", "112"],
+        "fr": ["Lien", "Ellen", "code secret", "112"],
+        "en": ["Lien", "Ellen", "secret code", "112"],
+    },
     "report": {
         "nl": [
             "anoniem",

@@ -158,13 +158,12 @@ def _reference_of_key(key: str) -> str | None:
 
 
 def _parse_received(metadata: Mapping[str, str], fallback: datetime) -> datetime:
-    received = metadata.get("received")
-    if received:
-        try:
-            return datetime.fromisoformat(received.replace("Z", "+00:00"))
-        except ValueError:
-            pass
-    return fallback
+    try:
+        received = datetime.fromisoformat(metadata.get("received", "").replace("Z", "+00:00"))
+    except ValueError:
+        return fallback
+    # The intake writes UTC; a time without a zone is read as UTC rather than failing to compare.
+    return received if received.tzinfo else received.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)

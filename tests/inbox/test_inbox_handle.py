@@ -167,3 +167,26 @@ def test_purge_dry_run_deletes_nothing(
 
     assert result.out.startswith(f"Would delete {report.reference}")
     assert versions_left(resources, report.key) == 1
+
+
+def test_purge_reads_a_received_time_without_zone_as_utc(
+    store_report: StoreReport, inbox: Inbox, resources: Resources
+) -> None:
+    report = store_report(received=datetime.now(UTC) - timedelta(days=40))
+    s3 = boto3.client("s3")
+    bucket = resources.reports_bucket
+    metadata = s3.head_object(Bucket=bucket, Key=report.key)["Metadata"]
+    s3.copy_object(
+        Bucket=bucket,
+        Key=report.key,
+        CopySource={"Bucket": bucket, "Key": report.key},
+        Metadata={**metadata, "received": "2025-01-01T10:00:00"},
+        MetadataDirective="REPLACE",
+        Tagging="status=handled",
+        TaggingDirective="REPLACE",
+    )
+
+    result = inbox("purge", "--handled-older-than", "30")
+
+    assert result.code == 0, result.err
+    assert versions_left(resources, report.key) == 0

@@ -28,6 +28,11 @@ def local_date(moment: datetime) -> str:
     return moment.astimezone(BRUSSELS).strftime("%d/%m/%Y %H:%M")
 
 
+def _lines(reply: str) -> str:
+    """A reply's text with its line breaks kept (the answer pages have no style for that)."""
+    return "<br>".join(escape(line) for line in reply.splitlines())
+
+
 def _back_link(language: str) -> str:
     return (
         f'<p class="answer__text"><a href="{_t("followup.page_href", language)}">'
@@ -70,7 +75,7 @@ def thread_page(
             *(
                 f'<li class="followup__reply"><p class="followup__date">'
                 f"{escape(local_date(sent))}</p>"
-                f'<p class="followup__text">{escape(reply)}</p></li>'
+                f'<p class="followup__text">{_lines(reply)}</p></li>'
                 for sent, reply in replies
             ),
             "</ol>",

@@ -10,6 +10,7 @@ import functools
 import gzip
 import hashlib
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -21,6 +22,7 @@ from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from playwright.sync_api import Browser, Response, sync_playwright
 
@@ -62,23 +64,24 @@ def gzipped_size(body: bytes) -> int:
     return len(gzip.compress(body, compresslevel=9, mtime=0))
 
 
-def first_visit_bytes(browser: Browser, url: str) -> tuple[int, int]:
-    """gzip -9 bytes and number of responses of a first visit (empty cache) to `url`."""
+def first_visit(browser: Browser, url: str) -> dict[str, int]:
+    """gzip -9 bytes of each response of a first visit (empty cache) to `url`, by path."""
     context = browser.new_context(service_workers="block")
     page = context.new_page()
     responses: list[Response] = []
-    page.on("response", responses.append)
+    page.on("response", lambda response: responses.append(response))
     page.goto(url, wait_until="networkidle")
-    total = 0
+    sizes: dict[str, int] = {}
     for response in responses:
         try:
             body = response.body()
         except Exception:
             with urllib.request.urlopen(response.url, timeout=30) as answer:  # noqa: S310
                 body = answer.read()
-        total += gzipped_size(body)
+        path = urlsplit(response.url).path
+        sizes[path] = sizes.get(path, 0) + gzipped_size(body)
     context.close()
-    return total, len(responses)
+    return sizes
 
 
 def mkdocs_build(config: Path, site_dir: Path) -> float:
@@ -100,6 +103,7 @@ def mkdocs_build(config: Path, site_dir: Path) -> float:
         check=True,
         cwd=config.parent,
         timeout=600,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
     )
     return time.perf_counter() - started
 
@@ -137,8 +141,21 @@ def _python_solve_ms(payload: str) -> float:
     return (time.perf_counter() - started) * 1000
 
 
-def measure(server: LocalServer) -> list[Row]:
+def extra_bytes(ours: dict[str, int], plain: dict[str, int]) -> str:
+    """Where a page's gzipped bytes exceed the plain site's, largest first (for results.md)."""
+    extra = {path: size - plain.get(path, 0) for path, size in ours.items()}
+    lines = [
+        f"- `{path}`: {size / 1000:+.1f} kB" + ("" if path in plain else " (plain site: none)")
+        for path, size in sorted(extra.items(), key=lambda item: -item[1])
+        if size != 0
+    ]
+    return "\n".join(lines)
+
+
+def measure(server: LocalServer) -> tuple[list[Row], str]:
+    """The rows, and the list of what the Dutch home page loads beyond the plain site."""
     rows: list[Row] = []
+    breakdown = ""
     with tempfile.TemporaryDirectory() as tmp:
         plain = Path(tmp) / "plain"
         (plain / "docs").mkdir(parents=True)
@@ -151,9 +168,12 @@ def measure(server: LocalServer) -> list[Row]:
             plain_builds.append(mkdocs_build(plain / "mkdocs.yml", plain / "site"))
         with served(plain / "site") as plain_url, sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            plain_bytes, plain_count = first_visit_bytes(browser, plain_url)
+            plain = first_visit(browser, plain_url)
+            plain_bytes, plain_count = sum(plain.values()), len(plain)
             for language, path in HOMES.items():
-                ours_bytes, ours_count = first_visit_bytes(browser, server.url + path)
+                ours = first_visit(browser, server.url + path)
+                ours_bytes, ours_count = sum(ours.values()), len(ours)
+                breakdown = breakdown or extra_bytes(ours, plain)
                 rows.append(
                     ratio_row(
                         f"Page weight: first visit of the home page ({language})",
@@ -180,7 +200,7 @@ def measure(server: LocalServer) -> list[Row]:
             )
             rows.append(_proof_of_work(browser, server))
             browser.close()
-    return rows
+    return rows, breakdown
 
 
 def _proof_of_work(browser: Browser, server: LocalServer) -> Row:

@@ -14,17 +14,10 @@ from typing import Any
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-# Every page of the site by its file stem in docs/ (docs/<stem>.<language>.md).
-PAGES = (
-    "index",
-    "what-is-an-api",
-    "what-the-api-does",
-    "what-the-api-does-not-do",
-    "who",
-    "report",
-    "my-report",
-    "urgent-help",
-    "privacy",
+CONFIG: dict[str, Any] = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+# Every page of the site, by its file stem in docs/ (docs/<stem>.<language>.md), in nav order.
+PAGES: tuple[str, ...] = tuple(
+    str(next(iter(entry.values()))).removesuffix(".md") for entry in CONFIG["nav"]
 )
 # Block elements whose text is prose; their text is what a child reads.
 _PROSE = {"p", "li", "dd", "dt", "h1", "h2", "h3", "td", "th", "summary"}
@@ -32,8 +25,7 @@ _VOID = {"br", "hr", "img", "input", "link", "meta", "source", "wbr", "area", "c
 
 
 def _i18n_languages() -> list[dict[str, Any]]:
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
-    i18n = next(p["i18n"] for p in config["plugins"] if isinstance(p, dict) and "i18n" in p)
+    i18n = next(p["i18n"] for p in CONFIG["plugins"] if isinstance(p, dict) and "i18n" in p)
     languages: list[dict[str, Any]] = i18n["languages"]
     return languages
 

@@ -6,11 +6,9 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
-import yaml
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Route, Worker
-from site_pages import ROOT
+from site_pages import CONFIG
 
-CONFIG = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
 QUICK_EXIT_URL: str = CONFIG["extra"]["quick_exit_url"]
 NEUTRAL_PAGE = "<!doctype html><title>Weather</title><p>Sunny</p>"
 # Records violations in the page itself (Playwright's init script is not subject to the CSP).

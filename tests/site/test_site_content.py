@@ -270,7 +270,7 @@ def test_facts_cover_every_page_and_language() -> None:
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-@pytest.mark.parametrize("stem", PAGES)
+@pytest.mark.parametrize("stem", FACTS)
 def test_seed_facts_appear_on_the_page(site: Path, stem: str, language: str) -> None:
     text = parse_page(page_path(site, stem, language)).article_text.lower()
     missing = [fact for fact in FACTS[stem][language] if fact.lower() not in text]

@@ -8,11 +8,9 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-import yaml
 from reportdesk.texts import LANGUAGES
-from site_pages import LANGUAGES_PREFIX, PAGES, ROOT, Page, page_path, parse_page
+from site_pages import CONFIG, LANGUAGES_PREFIX, PAGES, Page, page_path, parse_page
 
-CONFIG = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
 EXTRA = CONFIG["extra"]
 ALL_PAGES = [(stem, language) for stem in PAGES for language in LANGUAGES]
 

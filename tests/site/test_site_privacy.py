@@ -6,12 +6,10 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import yaml
-from site_pages import ROOT, parse_page
+from site_pages import CONFIG, ROOT, parse_page
 
 from infra.security_headers import scan_html, script_hash
 
-CONFIG = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
 # Attributes through which a page loads something (not plain links the child may follow).
 ASSET_ATTRIBUTES = ("src", "srcset", "poster", "data", "action", "formaction")
 # <link rel=...> values that make the browser fetch the href.

@@ -1,4 +1,4 @@
-"""The browser suite's fixtures: the local server (`make serve`'s) and Debian's Chromium via Playwright.
+"""Browser suite fixtures: the local server `make serve` runs, and Debian's Chromium via Playwright.
 
 One server and one browser per session; every test gets a fresh browser context.
 """
@@ -19,8 +19,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Playwright, Request
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    Playwright,
+    Request,
+    sync_playwright,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "site"
@@ -86,7 +93,7 @@ def wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> None
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalServer]:
-    """`python -m infra.local_server` on a free port, as `make serve` runs it; stopped at the end."""
+    """`python -m infra.local_server` on a free port, as `make serve` runs it; stopped after."""
     if not (SITE / "index.html").is_file() or not HEADERS.is_file():
         pytest.fail("site/ or build/security-headers.json is missing: run `make build` first")
     workdir = tmp_path_factory.mktemp("local-server")
@@ -130,7 +137,7 @@ def playwright() -> Iterator[Playwright]:
 
 @pytest.fixture(scope="session")
 def browser(playwright: Playwright) -> Iterator[Browser]:
-    """Debian's Chromium (Playwright's own download cannot work here); `make chromium` installs it."""
+    """Debian's Chromium (Playwright's download cannot work here); `make chromium` installs it."""
     if not CHROMIUM.is_file():
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (`make chromium`)")
     browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
@@ -158,6 +165,8 @@ class Recorder:
 @pytest.fixture
 def context(browser: Browser, server: LocalServer) -> Iterator[BrowserContext]:
     context = browser.new_context(base_url=server.url)
+    # Generous: the CI machine is shared, and a slow step is not a failing one.
+    context.set_default_timeout(60_000)
     yield context
     context.close()
 

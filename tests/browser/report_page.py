@@ -1,4 +1,4 @@
-"""Steps on the Report page shared by the browser tests: open it, fill it, send it, check with axe."""
+"""Steps on the Report page for the browser tests: open it, fill it, send it, check it with axe."""
 
 from __future__ import annotations
 
@@ -8,9 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import axe_playwright_python
+import axe_playwright_python  # type: ignore[import-untyped]
 from playwright.sync_api import Page, Request
-
 from reportdesk.challenge import MIN_FILL_SECONDS
 
 REPORT_PATH = {"nl": "/report/", "fr": "/fr/report/", "en": "/en/report/"}

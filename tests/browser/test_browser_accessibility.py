@@ -1,4 +1,4 @@
-"""axe-core finds no WCAG 2.2 AA violation on any page, in any language, nor in the form's states."""
+"""axe-core finds no WCAG 2.2 AA violation on any page in any language, nor in the form's states."""
 
 from __future__ import annotations
 

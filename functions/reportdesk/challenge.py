@@ -10,7 +10,6 @@ import binascii
 import hashlib
 import json
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final, cast
@@ -36,10 +35,20 @@ _ISSUED_PARAM: Final = "issued"
 
 @dataclass(frozen=True)
 class Assessment:
-    """The triage of a report and why (a code for logs and metrics, never the submitted values)."""
+    """The triage of a report and why (a code for logs and metrics, never the submitted values).
+
+    A `verified` assessment holds until its challenge is claimed (`challenge_hash`): a challenge
+    that was used before makes the report `suspected_spam` after all (`replayed`).
+    """
 
     triage: Triage
     reason: str
+    challenge_hash: str | None = None
+
+
+def replayed() -> Assessment:
+    """The assessment of a valid proof whose challenge another submission used first."""
+    return Assessment("suspected_spam", "replayed_proof")
 
 
 def new_challenge(secret: str, now: datetime) -> dict[str, Any]:
@@ -89,15 +98,8 @@ def challenge_hash(payload: PayloadType) -> str:
     return hashlib.sha256(payload["challenge"].encode("utf-8")).hexdigest()
 
 
-def assess(
-    *,
-    altcha: str | None,
-    website: str | None,
-    secret: str,
-    now: datetime,
-    claim: Callable[[str], bool],
-) -> Assessment:
-    """Triage a submission; `claim(challenge_hash)` records single use, False for a replay."""
+def assess(*, altcha: str | None, website: str | None, secret: str, now: datetime) -> Assessment:
+    """Triage a submission by everything but single use (see `Assessment`)."""
     if website:
         return Assessment("suspected_spam", "honeypot")
     if altcha is None:
@@ -117,9 +119,7 @@ def assess(
         return Assessment("suspected_spam", "invalid_proof")
     if now.timestamp() - issued < MIN_FILL_SECONDS:
         return Assessment("suspected_spam", "too_fast")
-    if not claim(challenge_hash(payload)):
-        return Assessment("suspected_spam", "replayed_proof")
-    return Assessment("verified", "verified")
+    return Assessment("verified", "verified", challenge_hash(payload))
 
 
 def utc_now() -> datetime:

@@ -1,7 +1,7 @@
 """Where and how report objects and used-challenge markers are written in the reports bucket.
 
 Every write is conditional (`IfNoneMatch="*"`), so a retried or concurrent submission is stored
-once (see README, "Storage layout").
+once (see README, "Storage layout"). The intake may only write: nothing here reads an object.
 """
 
 from __future__ import annotations
@@ -14,11 +14,10 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 REPORTS_PREFIX: Final = "reports/"
 CHALLENGES_PREFIX: Final = "challenges/"
-# A retry can reach us after midnight on the first of a month; within this window we also look
-# for the object under the previous month before writing a new one.
+# A retry can reach us after midnight on the first of a month. Reports received in this first
+# window of a month go under the previous month, where a first attempt from before midnight is.
 MONTH_BOUNDARY_WINDOW: Final = timedelta(hours=1)
 _CONDITIONAL_CONFLICTS: Final = frozenset({"PreconditionFailed", "ConditionalRequestConflict"})
-_NOT_FOUND: Final = frozenset({"404", "NoSuchKey", "NotFound"})
 
 
 class StorageUnavailable(Exception):
@@ -56,23 +55,15 @@ class StoredReport:
 
 
 def report_key(report_id: str, received: datetime) -> str:
-    """`reports/<yyyy>/<mm>/<report_id>`, by the UTC month the report was received."""
-    utc = received.astimezone(UTC)
-    return f"{REPORTS_PREFIX}{utc:%Y}/{utc:%m}/{report_id}"
+    """`reports/<yyyy>/<mm>/<report_id>`: the UTC month the report was received, or the month
+    before during the first hour of a month (so that a retry across midnight hits the same key).
+    """
+    month = (received.astimezone(UTC) - MONTH_BOUNDARY_WINDOW).replace(day=1)
+    return f"{REPORTS_PREFIX}{month:%Y}/{month:%m}/{report_id}"
 
 
 def _error_code(error: ClientError) -> str:
     return str(error.response.get("Error", {}).get("Code", ""))
-
-
-def _exists(s3: Any, bucket: str, key: str) -> bool:
-    try:
-        s3.head_object(Bucket=bucket, Key=key)
-    except ClientError as error:
-        if _error_code(error) in _NOT_FOUND:
-            return False
-        raise
-    return True
 
 
 def _put_once(s3: Any, bucket: str, key: str, body: bytes, **extra: Any) -> bool:
@@ -95,13 +86,7 @@ def store_report(
 ) -> StoredReport:
     """Write the encrypted report once; a second call for the same report id writes nothing."""
     key = report_key(report_id, metadata.received)
-    received = metadata.received.astimezone(UTC)
-    month_start = received.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     try:
-        if received - month_start < MONTH_BOUNDARY_WINDOW:
-            previous = report_key(report_id, month_start - timedelta(seconds=1))
-            if _exists(s3, bucket, previous):
-                return StoredReport(key=previous, created=False)
         created = _put_once(
             s3,
             bucket,
@@ -121,17 +106,9 @@ def challenge_key(challenge_hash: str) -> str:
     return f"{CHALLENGES_PREFIX}{challenge_hash}"
 
 
-def claim_challenge(s3: Any, bucket: str, challenge_hash: str, report_id: str) -> bool:
-    """Record that `report_id` used the challenge; False when another report used it before.
-
-    A retry of the same submission (same report id) may present its challenge again: that is not
-    a replay, so the marker remembers which report claimed it.
-    """
-    key = challenge_key(challenge_hash)
+def claim_challenge(s3: Any, bucket: str, challenge_hash: str) -> bool:
+    """Record the use of a challenge; False when it was used before (a replay)."""
     try:
-        if _put_once(s3, bucket, key, b"", Metadata={"report-id": report_id}):
-            return True
-        claimed_by = s3.head_object(Bucket=bucket, Key=key)["Metadata"].get("report-id")
+        return _put_once(s3, bucket, challenge_key(challenge_hash), b"")
     except (BotoCoreError, ClientError) as error:
         raise StorageUnavailable(type(error).__name__) from error
-    return bool(claimed_by == report_id)

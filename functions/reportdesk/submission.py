@@ -19,6 +19,7 @@ from reportdesk.model import (
     Accepted,
     FieldError,
     ReportIn,
+    Triage,
     document,
     field_errors,
 )
@@ -146,7 +147,7 @@ class Storage:
     challenge_secret: Callable[[], str | None]
 
 
-def _assess(report: ReportIn, report_id: str, into: Storage, now: datetime) -> challenge.Assessment:
+def _assess(report: ReportIn, into: Storage, now: datetime) -> challenge.Assessment:
     if report.website or report.altcha is None:
         secret = ""
     else:
@@ -155,13 +156,7 @@ def _assess(report: ReportIn, report_id: str, into: Storage, now: datetime) -> c
             # The proof cannot be checked: the report counts as sent without one.
             return challenge.Assessment("unverified", "secret_unavailable")
         secret = loaded
-    return challenge.assess(
-        altcha=report.altcha,
-        website=report.website,
-        secret=secret,
-        now=now,
-        claim=lambda digest: storage.claim_challenge(into.s3, into.bucket, digest, report_id),
-    )
+    return challenge.assess(altcha=report.altcha, website=report.website, secret=secret, now=now)
 
 
 def accept(report: ReportIn, into: Storage, now: datetime) -> Outcome:
@@ -171,21 +166,28 @@ def accept(report: ReportIn, into: Storage, now: datetime) -> Outcome:
     submission_id = str(report.submission_id or reference.new_submission_id())
     report_id = reference.report_id_for(submission_id)
     ref = reference.reference_for(report_id)
-    assessment = _assess(report, report_id, into, now)
-    plaintext = document(
-        report,
-        report_id=report_id,
-        reference=ref,
-        submission_id=submission_id,
-        received_at=now,
-        triage=assessment.triage,
-    )
-    ciphertext = crypto.encrypt(
-        plaintext,
-        report_id,
-        key_arn=into.key_arn,
-        botocore_session=into.botocore_session,
-    )
+
+    def encrypted(triage: Triage) -> bytes:
+        plaintext = document(
+            report,
+            report_id=report_id,
+            reference=ref,
+            submission_id=submission_id,
+            received_at=now,
+            triage=triage,
+        )
+        return crypto.encrypt(
+            plaintext, report_id, key_arn=into.key_arn, botocore_session=into.botocore_session
+        )
+
+    assessment = _assess(report, into, now)
+    # Encrypt before claiming the challenge: when KMS fails, the child's retry still verifies.
+    ciphertext = encrypted(assessment.triage)
+    if assessment.challenge_hash is not None and not storage.claim_challenge(
+        into.s3, into.bucket, assessment.challenge_hash
+    ):
+        assessment = challenge.replayed()
+        ciphertext = encrypted(assessment.triage)
     stored = storage.store_report(
         into.s3,
         into.bucket,

@@ -295,3 +295,28 @@ def test_challenge_secret_never_appears_in_answers_or_logs(
         assert secret not in answer.body
         assert secret not in json.dumps(answer.headers)
     assert secret not in telemetry.text()
+
+
+def test_retry_after_kms_failure_with_the_same_solution_is_verified(
+    post_json: PostJson, bucket: Bucket, solved: str
+) -> None:
+    from botocore.exceptions import EndpointConnectionError
+    from reportdesk import intake
+
+    kms_down = True
+
+    def unreachable(**kwargs: Any) -> None:
+        if kms_down:
+            raise EndpointConnectionError(endpoint_url="https://unreachable.example")
+
+    submission_id = str(uuid.uuid4())
+    # KMS clients copy the session's handlers when made: the handler stays, its switch flips.
+    events = intake._clients(bucket.resources.region)[0].get_component("event_emitter")
+    events.register_first("before-send.kms", unreachable)
+    try:
+        assert send(post_json, altcha=solved, submission_id=submission_id).status == 503
+        kms_down = False
+        retry = send(post_json, altcha=solved, submission_id=submission_id)
+    finally:
+        events.unregister("before-send.kms", unreachable)
+    assert triage_of(bucket, retry) == "verified"

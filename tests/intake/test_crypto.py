@@ -105,3 +105,27 @@ def test_uses_only_the_configured_key(resources: Resources, session: Any) -> Non
     )
     # The key id of the one encrypted data key is in the message header, in clear.
     assert resources.kms_key_arn.encode() in ciphertext
+
+
+def test_kms_failing_twice_then_recovering_encrypts_again(resources: Resources) -> None:
+    session = botocore.session.get_session()
+    down = True
+
+    def unreachable(**kwargs: Any) -> None:
+        if down:
+            raise EndpointConnectionError(endpoint_url="https://kms.invalid")
+
+    session.get_component("event_emitter").register_first("before-send.kms", unreachable)
+    for _ in range(2):
+        with pytest.raises(crypto.EncryptionUnavailable):
+            crypto.encrypt(b"x", REPORT_ID, key_arn=resources.kms_key_arn, botocore_session=session)
+    down = False
+    ciphertext = crypto.encrypt(
+        b"x", REPORT_ID, key_arn=resources.kms_key_arn, botocore_session=session
+    )
+    assert (
+        crypto.decrypt(
+            ciphertext, REPORT_ID, key_arn=resources.kms_key_arn, botocore_session=session
+        )
+        == b"x"
+    )

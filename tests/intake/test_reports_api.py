@@ -215,6 +215,27 @@ def test_fifty_concurrent_identical_submissions_store_one_object(
     assert len(bucket.report_versions()) == 1
 
 
+def test_intake_only_writes_to_s3(post_json: PostJson) -> None:
+    """The function's role may write reports and markers, never read them (infra/api.py)."""
+    from reportdesk import intake
+
+    calls: list[str] = []
+    s3 = intake._clients(os.environ["AWS_DEFAULT_REGION"])[1]
+
+    def record(model: Any, **kwargs: Any) -> None:
+        calls.append(model.name)
+
+    s3.meta.events.register("before-call.s3", record)
+    try:
+        sent = full_report()
+        post_json(sent)
+        post_json(sent)
+    finally:
+        s3.meta.events.unregister("before-call.s3", record)
+    assert calls
+    assert {name for name in calls if not name.startswith("Put")} == set()
+
+
 def test_answer_is_never_cached(post_json: PostJson) -> None:
     answer = post_json(full_report())
     assert answer.headers["Cache-Control"] == "no-store"

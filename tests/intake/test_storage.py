@@ -37,8 +37,23 @@ def versions(s3: Any, bucket: str, prefix: str = "reports/") -> list[str]:
 
 
 def test_key_is_reports_year_month_report_id_in_utc() -> None:
-    received = datetime.fromisoformat("2026-12-01T00:30:00+01:00")
+    received = datetime.fromisoformat("2026-11-28T23:30:00-01:00")
     assert storage.report_key(REPORT_ID, received) == f"reports/2026/11/{REPORT_ID}"
+
+
+@pytest.mark.parametrize(
+    ("received", "month"),
+    [
+        ("2026-12-01T00:00:00+00:00", "2026/11"),
+        ("2026-12-01T00:59:59+00:00", "2026/11"),
+        ("2026-12-01T01:00:00+00:00", "2026/12"),
+        ("2027-01-01T00:30:00+00:00", "2026/12"),
+        ("2026-12-01T01:30:00+01:00", "2026/11"),
+    ],
+)
+def test_first_hour_of_a_month_is_stored_under_the_month_before(received: str, month: str) -> None:
+    key = storage.report_key(REPORT_ID, datetime.fromisoformat(received))
+    assert key == f"reports/{month}/{REPORT_ID}"
 
 
 def test_metadata_is_written_as_documented() -> None:
@@ -67,34 +82,27 @@ def test_second_store_of_a_report_writes_nothing(s3: Any, resources: Resources) 
     assert body == b"one"
 
 
-def test_retry_in_the_first_hour_of_a_month_finds_the_report_of_the_month_before(
+def test_retry_across_midnight_at_the_end_of_a_month_is_stored_once(
     s3: Any, resources: Resources
 ) -> None:
     before = datetime(2026, 11, 30, 23, 59, 58, tzinfo=UTC)
     after = datetime(2026, 12, 1, 0, 0, 3, tzinfo=UTC)
     first = storage.store_report(s3, resources.reports_bucket, REPORT_ID, b"x", metadata(before))
     retry = storage.store_report(s3, resources.reports_bucket, REPORT_ID, b"x", metadata(after))
+    assert first == storage.StoredReport(key=f"reports/2026/11/{REPORT_ID}", created=True)
     assert retry == storage.StoredReport(key=f"reports/2026/11/{REPORT_ID}", created=False)
     assert versions(s3, resources.reports_bucket) == [first.key]
 
 
-def test_new_report_in_the_first_hour_of_a_month_goes_to_the_new_month(
-    s3: Any, resources: Resources
-) -> None:
-    received = datetime(2027, 1, 1, 0, 10, tzinfo=UTC)
-    stored = storage.store_report(s3, resources.reports_bucket, REPORT_ID, b"x", metadata(received))
-    assert stored == storage.StoredReport(key=f"reports/2027/01/{REPORT_ID}", created=True)
-
-
-def test_previous_month_is_only_checked_in_the_first_hour(s3: Any, resources: Resources) -> None:
-    heads: list[str] = []
-    s3.meta.events.register("before-call.s3.HeadObject", lambda **kw: heads.append("head"))
-    late = datetime(2026, 12, 1, 1, 0, 0, tzinfo=UTC)
-    early = datetime(2026, 12, 1, 0, 59, 59, tzinfo=UTC)
-    storage.store_report(s3, resources.reports_bucket, "a" * 32, b"x", metadata(late))
-    assert heads == []
-    storage.store_report(s3, resources.reports_bucket, "b" * 32, b"x", metadata(early))
-    assert heads == ["head"]
+def test_storing_only_writes(s3: Any, resources: Resources) -> None:
+    calls: list[str] = []
+    s3.meta.events.register("before-call.s3", lambda model, **kw: calls.append(model.name))
+    received = datetime(2026, 12, 1, 0, 5, tzinfo=UTC)
+    storage.store_report(s3, resources.reports_bucket, REPORT_ID, b"x", metadata(received))
+    storage.store_report(s3, resources.reports_bucket, REPORT_ID, b"x", metadata(received))
+    storage.claim_challenge(s3, resources.reports_bucket, "c" * 64)
+    storage.claim_challenge(s3, resources.reports_bucket, "c" * 64)
+    assert set(calls) == {"PutObject"}
 
 
 def test_concurrent_stores_of_one_report_write_one_version(s3: Any, resources: Resources) -> None:
@@ -125,19 +133,13 @@ def test_missing_bucket_is_storage_unavailable(s3: Any) -> None:
 
 def test_challenge_is_claimed_once(s3: Any, resources: Resources) -> None:
     digest = "c" * 64
-    assert storage.claim_challenge(s3, resources.reports_bucket, digest, "a" * 32) is True
-    assert storage.claim_challenge(s3, resources.reports_bucket, digest, "b" * 32) is False
+    assert storage.claim_challenge(s3, resources.reports_bucket, digest) is True
+    assert storage.claim_challenge(s3, resources.reports_bucket, digest) is False
     assert versions(s3, resources.reports_bucket, "challenges/") == [f"challenges/{digest}"]
 
 
-def test_same_report_may_present_its_challenge_again(s3: Any, resources: Resources) -> None:
-    digest = "d" * 64
-    assert storage.claim_challenge(s3, resources.reports_bucket, digest, "a" * 32) is True
-    assert storage.claim_challenge(s3, resources.reports_bucket, digest, "a" * 32) is True
-
-
 def test_used_challenge_marker_is_not_announced_as_a_report(s3: Any, resources: Resources) -> None:
-    storage.claim_challenge(s3, resources.reports_bucket, "e" * 64, "a" * 32)
+    storage.claim_challenge(s3, resources.reports_bucket, "e" * 64)
     sqs = boto3.client("sqs", region_name=resources.region)
     messages = sqs.receive_message(QueueUrl=resources.queue_url, MaxNumberOfMessages=10)
     assert "Messages" not in messages or all(

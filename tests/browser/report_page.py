@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import axe_playwright_python  # type: ignore[import-untyped]
-from playwright.sync_api import Page, Request
+from playwright.sync_api import ConsoleMessage, Page, Request
 from reportdesk.challenge import MIN_FILL_SECONDS
 
+from tests.local.local_process import SITE
+
+LANGUAGES = ("nl", "fr", "en")
 REPORT_PATH = {"nl": "/report/", "fr": "/fr/report/", "en": "/en/report/"}
 TITLE_PREFIX = {"nl": "Fout: ", "fr": "Erreur : ", "en": "Error: "}
 # axe-core as shipped in the axe-playwright-python package.
@@ -101,3 +104,30 @@ def axe_violations(page: Page) -> list[str]:
         + ", ".join(str(node["target"]) for node in violation["nodes"])
         for violation in result["violations"]
     ]
+
+
+@dataclass
+class Recorder:
+    """What a page did: every request URL and every console message."""
+
+    requests: list[str] = field(default_factory=list)
+    console: list[str] = field(default_factory=list)
+
+    def on_request(self, request: Request) -> None:
+        self.requests.append(request.url)
+
+    def on_console(self, message: ConsoleMessage) -> None:
+        self.console.append(f"{message.type}: {message.text}")
+
+    def csp_violations(self) -> list[str]:
+        return [line for line in self.console if "Content Security Policy" in line]
+
+
+def site_pages() -> list[str]:
+    """The URL path of every built page in every language; a placeholder that fails when unbuilt."""
+    pages = []
+    for index in SITE.rglob("index.html"):
+        relative = index.parent.relative_to(SITE).as_posix()
+        pages.append("/" if relative == "." else f"/{relative}/")
+    # An empty list would make pytest skip the tests silently; the server fixture explains instead.
+    return sorted(pages) or ["/site-not-built/"]

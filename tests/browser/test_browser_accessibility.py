@@ -5,13 +5,14 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
-from tests.browser.conftest import LANGUAGES, site_pages
 from tests.browser.report_page import (
+    LANGUAGES,
     REPORT_PATH,
     axe_violations,
     full_report,
     open_report_page,
     send_and_wait_for_reference,
+    site_pages,
 )
 
 

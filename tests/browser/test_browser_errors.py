@@ -7,8 +7,7 @@ import json
 import pytest
 from playwright.sync_api import Page, Route
 
-from tests.browser.conftest import LANGUAGES
-from tests.browser.report_page import REPORT_PATH, TITLE_PREFIX, open_report_page
+from tests.browser.report_page import LANGUAGES, REPORT_PATH, TITLE_PREFIX, open_report_page
 
 SUMMARY = ".report-form__error-summary"
 

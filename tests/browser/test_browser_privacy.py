@@ -13,13 +13,15 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser
 
-from tests.browser.conftest import LocalServer, Recorder, site_pages
 from tests.browser.report_page import (
+    Recorder,
     fill_full_report,
     full_report,
     open_report_page,
     send_and_wait_for_reference,
+    site_pages,
 )
+from tests.local.local_process import LocalServer
 
 
 @dataclass

@@ -11,7 +11,7 @@ from typing import Any
 
 from playwright.sync_api import Page
 
-from tests.browser.conftest import LocalServer
+from tests.local.local_process import LocalServer
 
 SOLVES = 10
 # Far above the ~1 s aimed at: this only catches a solver that has become unusable.

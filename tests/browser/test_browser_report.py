@@ -11,8 +11,8 @@ import uuid
 import pytest
 from playwright.sync_api import Browser, Page, Request, Route
 
-from tests.browser.conftest import LANGUAGES, LocalServer
 from tests.browser.report_page import (
+    LANGUAGES,
     REPORT_PATH,
     fill_full_report,
     full_report,
@@ -21,6 +21,7 @@ from tests.browser.report_page import (
     sent_reports,
     wait_like_a_person,
 )
+from tests.local.local_process import LocalServer
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
+import pytest
 from reportdesk.inbox_render import report_rich, report_view, safe
 from rich.console import Console
+
+from tests.inbox.conftest import Inbox, StoreReport
 
 MESSAGE = "Hij zei: [bold red]niemand[/] gelooft je :smile: [link=https://x.example]hier[/link]"
 DOCUMENT: dict[str, Any] = {
@@ -45,3 +49,24 @@ def test_rich_show_adds_no_hyperlink_from_the_message() -> None:
 
 def test_safe_keeps_newlines_and_tabs_and_shows_other_control_characters() -> None:
     assert safe("a\n\tb\x1b[2Jc\x9bd\x00") == "a\n\tb\\x1b[2Jc\\x9bd\\x00"
+
+
+def test_list_in_a_terminal_draws_a_table(
+    store_report: StoreReport, inbox: Inbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    report = store_report()
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+
+    out = inbox("list").out
+
+    assert "┏" in out
+    assert report.reference in out
+
+
+def test_list_into_a_pipe_is_plain_text(store_report: StoreReport, inbox: Inbox) -> None:
+    store_report()
+
+    out = inbox("list").out
+
+    assert out.isascii()
+    assert "\x1b" not in out

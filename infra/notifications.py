@@ -14,6 +14,7 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from infra.config import Config
+from infra.followup import MESSAGES
 from infra.functions import PythonFunction
 from infra.storage import REPORTS, ReportsStorage
 
@@ -56,7 +57,8 @@ class Notifications(Construct):
             retention_period=Duration.days(4),
             dead_letter_queue=sqs.DeadLetterQueue(queue=self.dlq, max_receive_count=MAX_RECEIVES),
         )
-        storage.send_created_events([REPORTS], self.queue)
+        # New reports and the children's follow-up messages are announced to the API persons.
+        storage.send_created_events([REPORTS, MESSAGES], self.queue)
 
         identity_name = config.ses_domain or config.sender
         self.identity = ses.EmailIdentity(
@@ -134,7 +136,7 @@ class Notifications(Construct):
         for fn in (self.mailer, self.digest):
             fn.role.add_to_principal_policy(send_email)
             # HEAD (s3:GetObject) of reports reads metadata only: no kms:Decrypt anywhere.
-            storage.allow(fn.role, ["s3:GetObject"], [REPORTS, *MAILER_WRITES])
+            storage.allow(fn.role, ["s3:GetObject"], [REPORTS, MESSAGES, *MAILER_WRITES])
             storage.allow(fn.role, ["s3:PutObject"], MAILER_WRITES)
             # A cap slot is given back when SES refused the e-mail.
             storage.allow(fn.role, ["s3:DeleteObject"], ["mailcap/"])

@@ -14,6 +14,7 @@ from infra import nag
 from infra.alarms import Alarms
 from infra.api import ReportApi
 from infra.config import LOG_RETENTION_DAYS, Config
+from infra.followup import Followup
 from infra.functions import code
 from infra.notifications import Notifications
 from infra.storage import ReportsStorage
@@ -61,6 +62,15 @@ class ReportDeskStack(Stack):
             code=lambda_code,
             log_retention=log_retention,
         )
+        self.followup = Followup(
+            self,
+            "Followup",
+            config=config,
+            storage=self.storage,
+            api=self.api,
+            code=lambda_code,
+            log_retention=log_retention,
+        )
         self.notifications = Notifications(
             self,
             "Notifications",
@@ -83,6 +93,7 @@ class ReportDeskStack(Stack):
         self.alarms.watch_dead_letters("DeadLetters", self.notifications.dlq)
         self.alarms.watch_api("Api5xx", self.api.http_api)
         self.alarms.watch_function("Intake", self.api.intake.function, "intake")
+        self.alarms.watch_function("Followup", self.followup.function.function, "followup")
         self.alarms.watch_function("Mailer", self.notifications.mailer.function, "mailer")
         self.alarms.watch_function("Digest", self.notifications.digest.function, "digest")
 

@@ -89,9 +89,12 @@ def test_intake_role_cannot_read_objects(synth: Synth) -> None:
     assert not {a for a in granted if a.startswith(("s3:Get", "s3:List", "s3:*"))}
 
 
-def test_intake_writes_only_under_reports_and_challenges(synth: Synth) -> None:
+def test_intake_writes_only_under_reports_challenges_and_followup_codes(synth: Synth) -> None:
     s3_statements = [s for s in role_statements(synth, INTAKE) if actions([s]) & {"s3:PutObject"}]
-    assert [object_paths(s) for s in s3_statements] == [["reports/*", "challenges/*"]]
+    assert [object_paths(s) for s in s3_statements] == [
+        ["reports/*", "challenges/*"],
+        ["followup/*", "followup-index/*"],
+    ]
     granted_s3 = {a for a in actions(role_statements(synth, INTAKE)) if a.startswith("s3:")}
     assert granted_s3 == {"s3:PutObject", "s3:PutObjectTagging"}
 
@@ -102,10 +105,10 @@ def test_intake_may_only_generate_data_keys_for_reports(synth: Synth) -> None:
     assert statement["Condition"] == {"StringEquals": {"kms:EncryptionContext:purpose": "report"}}
 
 
-def test_readers_decrypt_only_with_purpose_report(synth: Synth) -> None:
-    [statement] = reports_key_statements(synth, READERS)
-    assert statement["Action"] == "kms:Decrypt"
-    assert statement["Condition"] == {"StringEquals": {"kms:EncryptionContext:purpose": "report"}}
+def test_readers_decrypt_only_reports_replies_and_messages(synth: Synth) -> None:
+    decrypts = [s for s in reports_key_statements(synth, READERS) if s["Action"] == "kms:Decrypt"]
+    purposes = {s["Condition"]["StringEquals"]["kms:EncryptionContext:purpose"] for s in decrypts}
+    assert purposes == {"report", "reply", "message"}
 
 
 def test_reports_key_is_used_only_with_a_purpose(synth: Synth) -> None:
@@ -213,14 +216,18 @@ def test_keys_rotate(synth: Synth) -> None:
     assert all(key["Properties"]["EnableKeyRotation"] is True for key in keys.values())
 
 
-def test_new_reports_are_queued_for_the_mailer(synth: Synth) -> None:
+def test_new_reports_and_followup_messages_are_queued_for_the_mailer(synth: Synth) -> None:
     bucket = synth.template["Resources"][by_path(synth, "Storage/Bucket/Resource")]
-    [config] = bucket["Properties"]["NotificationConfiguration"]["QueueConfigurations"]
-    assert config["Event"] == "s3:ObjectCreated:*"
-    assert config["Filter"]["S3Key"]["Rules"] == [{"Name": "prefix", "Value": "reports/"}]
-    assert config["Queue"] == {
-        "Fn::GetAtt": [by_path(synth, "Notifications/Queue/Resource"), "Arn"]
-    }
+    configs = bucket["Properties"]["NotificationConfiguration"]["QueueConfigurations"]
+    assert [c["Filter"]["S3Key"]["Rules"] for c in configs] == [
+        [{"Name": "prefix", "Value": "reports/"}],
+        [{"Name": "prefix", "Value": "messages/"}],
+    ]
+    for config in configs:
+        assert config["Event"] == "s3:ObjectCreated:*"
+        assert config["Queue"] == {
+            "Fn::GetAtt": [by_path(synth, "Notifications/Queue/Resource"), "Arn"]
+        }
 
 
 def test_queue_dead_letters_after_five_receives(synth: Synth) -> None:
@@ -316,7 +323,12 @@ def test_api_routes(synth: Synth) -> None:
     routes = {
         r["Properties"]["RouteKey"] for r in synth.resources("AWS::ApiGatewayV2::Route").values()
     }
-    assert routes == {"POST /api/reports", "GET /api/challenge"}
+    assert routes == {
+        "POST /api/reports",
+        "GET /api/challenge",
+        "POST /api/followup/read",
+        "POST /api/followup/messages",
+    }
 
 
 def distribution(synth: Synth) -> dict[str, Any]:
@@ -459,7 +471,12 @@ def test_alarm_on_api_5xx(synth: Synth) -> None:
 def test_alarms_on_function_errors_and_throttles(synth: Synth) -> None:
     functions = [
         {"Ref": by_path(synth, f"{path}/Function/Resource")}
-        for path in ("Api/Intake", "Notifications/Mailer", "Notifications/Digest")
+        for path in (
+            "Api/Intake",
+            "Followup/Function",
+            "Notifications/Mailer",
+            "Notifications/Digest",
+        )
     ]
     metrics = alarm_metrics(synth)
     assert metrics[("AWS/Lambda", "Errors")] == functions
@@ -475,7 +492,7 @@ def test_alarm_topic_mails_the_maintainers(synth: Synth) -> None:
 
 def test_every_log_group_has_a_retention(synth: Synth) -> None:
     groups = synth.resources("AWS::Logs::LogGroup")
-    assert len(groups) == 5
+    assert len(groups) == 6
     for group in groups.values():
         assert group["Properties"]["RetentionInDays"] == synth.config.log_retention_days
 

@@ -1,0 +1,90 @@
+"""The follow-up of reports: its function and routes behind the report API, its HMAC secret, and
+what the intake and the API persons may do with follow-up codes, replies and messages.
+"""
+
+from __future__ import annotations
+
+from aws_cdk import Duration
+from aws_cdk import aws_apigatewayv2 as apigwv2
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from constructs import Construct
+
+from infra.api import ReportApi
+from infra.config import Config
+from infra.functions import PythonFunction
+from infra.storage import ReportsStorage
+
+# Prefixes of README "Storage layout".
+FOLLOWUP = "followup/"
+FOLLOWUP_INDEX = "followup-index/"
+REPLIES = "replies/"
+MESSAGES = "messages/"
+
+
+class Followup(Construct):
+    """`POST /api/followup/read` and `POST /api/followup/messages` on the report API's stage."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: Config,
+        storage: ReportsStorage,
+        api: ReportApi,
+        code: lambda_.Code,
+        log_retention: logs.RetentionDays,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.secret = api.hmac_secret("FollowupSecret", "follow-up codes")
+        self.function = PythonFunction(
+            self,
+            "Function",
+            handler="reportdesk.followup.handler",
+            service="followup",
+            code=code,
+            environment={
+                "REPORTS_BUCKET": storage.bucket_name,
+                "KMS_KEY_ARN": storage.reports_key.key_arn,
+                "FOLLOWUP_SECRET_ID": self.secret.secret_arn,
+            },
+            log_retention=log_retention,
+            timeout=Duration.seconds(10),
+            reserved_concurrency=config.intake_concurrency,
+        )
+        role = self.function.role
+        # Reads replies (decrypt: purpose `reply` only) and the code mappings; writes messages it
+        # can encrypt (purpose `message`) but never read back. It can never decrypt a report.
+        storage.allow(role, ["s3:GetObject"], [FOLLOWUP, REPLIES])
+        storage.allow(role, ["s3:PutObject"], [MESSAGES])
+        # Listing replies and messages; also makes an unknown code's GET a 404, not a 403.
+        storage.allow_list(role)
+        storage.allow_reports_key(role, ["kms:Decrypt"], purpose="reply")
+        storage.allow_reports_key(role, ["kms:GenerateDataKey"], purpose="message")
+        storage.allow_storage_key(role, ["kms:Decrypt", "kms:GenerateDataKey"])
+        self.secret.grant_read(role)
+        for path, name in (
+            ("/api/followup/read", "FollowupRead"),
+            ("/api/followup/messages", "FollowupMessages"),
+        ):
+            api.add_function_route(path, [apigwv2.HttpMethod.POST], self.function.function, name)
+
+        # The intake issues a code with every accepted report: the mapping and its index entry.
+        intake = api.intake
+        intake.function.add_environment("FOLLOWUP_SECRET_ID", self.secret.secret_arn)
+        storage.allow(intake.role, ["s3:PutObject"], [FOLLOWUP, FOLLOWUP_INDEX])
+        self.secret.grant_read(intake.role)
+
+        # The API persons (api-inbox): reply, read the thread, delete it with the report.
+        readers = storage.readers_role
+        storage.allow(readers, ["s3:PutObject"], [REPLIES])
+        storage.allow(
+            readers,
+            ["s3:GetObject", "s3:DeleteObject", "s3:DeleteObjectVersion"],
+            [REPLIES, MESSAGES, FOLLOWUP, FOLLOWUP_INDEX],
+        )
+        storage.allow_reports_key(readers, ["kms:GenerateDataKey"], purpose="reply")
+        for purpose in ("reply", "message"):
+            storage.allow_reports_key(readers, ["kms:Decrypt"], purpose=purpose)
+        storage.allow_storage_key(readers, ["kms:GenerateDataKey"])

@@ -13,6 +13,7 @@ import aws_encryption_sdk
 from aws_encryption_sdk import CommitmentPolicy, StrictAwsKmsMasterKeyProvider
 from aws_encryption_sdk.exceptions import AWSEncryptionSDKClientError
 from botocore.exceptions import BotoCoreError, ClientError
+from cryptography.exceptions import InvalidSignature, InvalidTag
 
 PURPOSE: Final = "report"
 
@@ -79,7 +80,14 @@ def decrypt(
         plaintext, header = _CLIENT.decrypt(
             source=ciphertext, key_provider=key_provider(key_arn, botocore_session)
         )
-    except (AWSEncryptionSDKClientError, BotoCoreError, ClientError) as error:
+    # A changed body or signature fails inside `cryptography`, which the SDK does not wrap.
+    except (
+        AWSEncryptionSDKClientError,
+        BotoCoreError,
+        ClientError,
+        InvalidSignature,
+        InvalidTag,
+    ) as error:
         raise DecryptionFailed(type(error).__name__) from error
     context = header.encryption_context
     if context.get("purpose") != purpose or context.get("report_id") != report_id:

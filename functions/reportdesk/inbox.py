@@ -38,7 +38,6 @@ from botocore.exceptions import (
     SSOError,
     TokenRetrievalError,
 )
-from cryptography.exceptions import InvalidSignature, InvalidTag
 from rich.console import Console
 from rich.text import Text
 
@@ -309,9 +308,6 @@ def decrypt_document(
         raise InboxError(TAMPERED) from None
     except crypto.DecryptionFailed as error:
         raise InboxError(_why_not_decrypted(body, settings, error.__cause__)) from None
-    except (InvalidTag, InvalidSignature):
-        # The message body or its signature does not match the header: changed after encryption.
-        raise InboxError(DAMAGED) from None
     try:
         document: dict[str, Any] = json.loads(plaintext)
     except ValueError:
@@ -400,8 +396,6 @@ def _entry_text(ctx: Context, entry: followup_store.Entry) -> str:
     except crypto.DecryptionFailed as error:
         body = ctx.inbox.body(entry.key)
         raise InboxError(_why_not_decrypted(body, ctx.settings, error.__cause__)) from None
-    except (InvalidTag, InvalidSignature):
-        raise InboxError(DAMAGED) from None
 
 
 def _show_thread(ctx: Context, report_id: str) -> None:

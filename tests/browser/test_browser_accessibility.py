@@ -49,3 +49,19 @@ def test_report_sent_page_has_no_accessibility_violations(page: Page, language: 
     send_and_wait_for_reference(page)
     violations = axe_violations(page)
     assert not violations, "\n".join(violations)
+
+
+@pytest.mark.parametrize("message", ["", "Someone at camp keeps hurting me."])
+def test_answer_pages_of_the_form_without_its_script_have_no_accessibility_violations(
+    page: Page, message: str
+) -> None:
+    # Without the form's script the browser posts the form itself and the API answers with a
+    # page (the no-JavaScript path); axe itself still needs JavaScript in the page.
+    page.route("**/report-form.js", lambda route: route.abort())
+    page.goto(REPORT_PATH["en"])
+    page.fill("#message", message)
+    with page.expect_navigation():
+        page.click('#report-form button[type="submit"]')
+    assert page.url.endswith("/api/reports")
+    violations = axe_violations(page)
+    assert not violations, "\n".join(violations)

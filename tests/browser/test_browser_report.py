@@ -9,7 +9,7 @@ import re
 import uuid
 
 import pytest
-from playwright.sync_api import Browser, Page, Request, Route
+from playwright.sync_api import Browser, BrowserContext, Page, Request, Route
 
 from tests.browser.report_page import (
     LANGUAGES,
@@ -61,6 +61,33 @@ def test_report_sent_with_javascript_is_verified(page: Page, server: LocalServer
     wait_like_a_person(page, opened)
     reference = send_and_wait_for_reference(page)
     assert server.inbox("show", reference)["triage"] == "verified"
+
+
+def test_report_still_goes_through_unverified_when_the_proof_of_work_fails(
+    page: Page, server: LocalServer
+) -> None:
+    page.route("**/api/challenge", lambda route: route.abort())
+    requests: list[Request] = []
+    page.on("request", lambda request: requests.append(request))
+    open_report_page(page, "en")
+    page.fill("#message", "Someone at camp keeps hurting me.")
+    page.wait_for_selector('#report-form[data-altcha="failed"]')
+    reference = send_and_wait_for_reference(page)
+    (sent,) = sent_reports(requests)
+    assert "altcha" not in sent
+    assert server.inbox("show", reference)["triage"] == "unverified"
+
+
+def test_copy_button_puts_the_reference_on_the_clipboard(
+    page: Page, context: BrowserContext
+) -> None:
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    open_report_page(page, "nl")
+    page.fill("#message", "Iemand pest mij elke dag op het kamp.")
+    reference = send_and_wait_for_reference(page)
+    page.click(".report-form__copy button")
+    assert page.evaluate("navigator.clipboard.readText()") == reference
+    assert page.text_content(".report-form__copied") == "De code is gekopieerd."
 
 
 def test_anonymous_report_sends_no_contact_details(page: Page, server: LocalServer) -> None:

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
-from rich.console import Console
+from rich.console import Console, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -221,11 +221,13 @@ def report_plain(view: ReportView) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _rich_pairs(title: str, pairs: list[tuple[str, str]]) -> Table:
+def _rich_pairs(title: str, pairs: list[tuple[str, str]]) -> RenderableType:
+    if not pairs:
+        return Text(f"{title}: (none)")
     table = Table(title=title, title_justify="left", show_header=False)
     table.add_column(style="bold")
     table.add_column()
-    for label, value in pairs or [("(none)", "")]:
+    for label, value in pairs:
         table.add_row(label, Text(value))
     return table
 

@@ -177,7 +177,7 @@ def test_form_error_page_never_echoes_what_was_typed(post_form: PostForm) -> Non
     assert "GEHEIM" not in answer.body
 
 
-def test_form_error_page_escapes_nothing_typed_because_nothing_typed_is_shown(
+def test_form_success_page_shows_nothing_that_was_typed(
     post_form: PostForm,
 ) -> None:
     answer = post_form(form("en", message="<script>alert(1)</script>"))
@@ -222,3 +222,15 @@ def test_form_with_unknown_field_is_refused(post_form: PostForm) -> None:
     answer = post_form(form("en", favourite_colour="blue"))
     assert answer.status == 422
     assert text("error.body.unknown_field", "en") in answer.body
+
+
+def test_base64_encoded_form_post_is_read(invoke: Invoke, bucket: Bucket) -> None:
+    from urllib.parse import urlencode
+
+    body = urlencode(form("fr", message="Encodé en base64 par API Gateway ✓")).encode()
+    answer = invoke(
+        "POST", "/api/reports", body, {"content-type": "application/x-www-form-urlencoded"}
+    )
+    assert answer.status == 201
+    [key] = bucket.report_keys()
+    assert bucket.decrypt(key)["message"] == "Encodé en base64 par API Gateway ✓"

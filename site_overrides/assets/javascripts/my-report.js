@@ -153,12 +153,13 @@
     return post(data.read_url, { code: code, language: data.language }).then(function (answer) {
       if (answer.status === 200 && answer.body && answer.body.reference) {
         showThread(answer.body, notice);
-        return;
+        return true;
       }
       code = null;
       thread.hidden = true;
       form.hidden = false;
       showCodeError(errorText(answer, answer.status === 404 ? "followup.error.not_found" : "followup.error.unavailable"));
+      return false;
     });
   }
 
@@ -183,8 +184,13 @@
       .catch(function () {
         code = null;
         showCodeError(t("followup.error.network"));
+        return false;
       })
-      .then(function () {
+      .then(function (found) {
+        if (!found) {
+          // Back in the field, so a typing mistake can be fixed without typing it all again.
+          input.value = typed;
+        }
         busy = false;
         button.removeAttribute("aria-disabled");
         status.textContent = "";

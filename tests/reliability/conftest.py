@@ -9,7 +9,6 @@ import base64
 import io
 import json
 import logging
-import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
@@ -21,9 +20,10 @@ import botocore.session
 import pytest
 from botocore.client import BaseClient
 from botocore.exceptions import ClientError
+from moto import mock_aws
 
-from infra.local_aws import Resources
-from infra.local_server import LambdaContext, http_api_event, sqs_event
+from infra.local_aws import REGION, Resources, create_resources
+from infra.local_server import FAKE_CREDENTIALS, LambdaContext, http_api_event, sqs_event
 
 REPORTS_PATH = "/api/reports"
 # Said to the child (nl, fr, en) whenever nothing could be stored: try again later.
@@ -163,13 +163,27 @@ def bucket(resources: Resources) -> Bucket:
     return Bucket(resources)
 
 
-@pytest.fixture
-def intake_clients(resources: Resources) -> Any:
-    """The intake's own (cached) botocore session and S3 client, where faults are injected."""
-    from reportdesk import intake
+@pytest.fixture(scope="module")
+def shared_resources() -> Iterator[Resources]:
+    """One emulated environment for a whole module whose tests each check only what their own
+    requests changed (setting moto up per hypothesis example or per case would dominate).
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in FAKE_CREDENTIALS.items():
+            patch.setenv(name, value)
+        patch.setenv("AWS_DEFAULT_REGION", REGION)
+        patch.delenv("AWS_PROFILE", raising=False)
+        patch.delenv("AWS_ENDPOINT_URL", raising=False)
+        with mock_aws():
+            created = create_resources(boto3.Session())
+            for name, value in created.environment().items():
+                patch.setenv(name, value)
+            yield created
 
-    session, s3, _secrets = intake._clients(os.environ["AWS_DEFAULT_REGION"])
-    return session, s3
+
+@pytest.fixture(scope="module")
+def shared_bucket(shared_resources: Resources) -> Bucket:
+    return Bucket(shared_resources)
 
 
 @dataclass

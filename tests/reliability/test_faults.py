@@ -90,8 +90,12 @@ INTAKE_FAULTS = {
 }
 
 
-@pytest.mark.parametrize("language", ["nl", "fr", "en"])
-@pytest.mark.parametrize("fault", INTAKE_FAULTS.values(), ids=INTAKE_FAULTS.keys())
+# Each fault in one of the three languages, so every language's message is seen under a fault.
+@pytest.mark.parametrize(
+    ("fault", "language"),
+    [(fault, ("nl", "fr", "en")[n % 3]) for n, fault in enumerate(INTAKE_FAULTS.values())],
+    ids=INTAKE_FAULTS.keys(),
+)
 def test_aws_fault_answers_503_in_the_childs_language_and_the_retry_is_stored_and_announced_once(
     resources: Resources, bucket: Bucket, faults: Faults, fault: Any, language: str
 ) -> None:

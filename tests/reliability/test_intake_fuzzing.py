@@ -13,8 +13,8 @@ from urllib.parse import urlencode
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from reportdesk import reference
 
-from infra.local_aws import Resources
 from tests.reliability.conftest import Answer, Bucket, call_intake, captured_output
 
 # Submitted strings carry this mark; it must never show up in anything the function writes.
@@ -118,10 +118,10 @@ def check_exchange(bucket: Bucket, send: Callable[[], Answer]) -> Answer:
 @FUZZ
 @given(value=json_values)
 def test_any_json_value_is_answered_without_5xx_and_stores_only_valid_reports(
-    resources: Resources, bucket: Bucket, value: Any
+    shared_bucket: Bucket, value: Any
 ) -> None:
     check_exchange(
-        bucket,
+        shared_bucket,
         lambda: call_intake(json.dumps(value).encode(), {"content-type": "application/json"}),
     )
 
@@ -129,10 +129,10 @@ def test_any_json_value_is_answered_without_5xx_and_stores_only_valid_reports(
 @FUZZ
 @given(report=reports)
 def test_report_shaped_json_with_any_field_types_stores_only_valid_reports(
-    resources: Resources, bucket: Bucket, report: dict[str, Any]
+    shared_bucket: Bucket, report: dict[str, Any]
 ) -> None:
     check_exchange(
-        bucket,
+        shared_bucket,
         lambda: call_intake(
             json.dumps(report).encode(), {"content-type": "application/json; charset=utf-8"}
         ),
@@ -149,10 +149,10 @@ def test_report_shaped_json_with_any_field_types_stores_only_valid_reports(
     base64_body=st.sampled_from([None, True, False]),
 )
 def test_random_bytes_with_any_content_type_are_answered_without_5xx(
-    resources: Resources, bucket: Bucket, body: bytes, content_type: str, base64_body: bool | None
+    shared_bucket: Bucket, body: bytes, content_type: str, base64_body: bool | None
 ) -> None:
     check_exchange(
-        bucket,
+        shared_bucket,
         lambda: call_intake(body, {"content-type": content_type}, base64_body=base64_body),
     )
 
@@ -179,11 +179,11 @@ form_names = st.one_of(
 @FUZZ
 @given(fields=st.lists(st.tuples(form_names, st.one_of(message_texts, texts)), max_size=12))
 def test_form_posts_with_any_fields_store_only_valid_reports(
-    resources: Resources, bucket: Bucket, fields: list[tuple[str, str]]
+    shared_bucket: Bucket, fields: list[tuple[str, str]]
 ) -> None:
     body = urlencode(fields).encode("utf-8", "surrogatepass")
     check_exchange(
-        bucket,
+        shared_bucket,
         lambda: call_intake(body, {"content-type": "application/x-www-form-urlencoded"}),
     )
 
@@ -214,9 +214,9 @@ HUGE_AND_NESTED = {
 @pytest.mark.parametrize("body", HUGE_AND_NESTED.values(), ids=HUGE_AND_NESTED.keys())
 @pytest.mark.parametrize("content_type", ["application/json", "application/x-www-form-urlencoded"])
 def test_huge_and_deeply_nested_bodies_are_answered_without_5xx(
-    resources: Resources, bucket: Bucket, body: bytes, content_type: str
+    shared_bucket: Bucket, body: bytes, content_type: str
 ) -> None:
-    check_exchange(bucket, lambda: call_intake(body, {"content-type": content_type}))
+    check_exchange(shared_bucket, lambda: call_intake(body, {"content-type": content_type}))
 
 
 ENCODINGS = ["utf-16", "utf-16-le", "utf-32", "utf-8-sig", "latin-1", "cp1252", "shift_jis"]
@@ -224,7 +224,7 @@ ENCODINGS = ["utf-16", "utf-16-le", "utf-32", "utf-8-sig", "latin-1", "cp1252", 
 
 @pytest.mark.parametrize("encoding", ENCODINGS)
 def test_reports_in_other_encodings_are_refused_or_stored_intact(
-    resources: Resources, bucket: Bucket, encoding: str
+    shared_bucket: Bucket, encoding: str
 ) -> None:
     message = f"{CANARY} Ça s'est passé à l'école, café"
     if encoding == "shift_jis":
@@ -232,11 +232,12 @@ def test_reports_in_other_encodings_are_refused_or_stored_intact(
     payload = {"submission_id": str(uuid.uuid4()), "message": message}
     body = json.dumps(payload, ensure_ascii=False).encode(encoding)
     answer = check_exchange(
-        bucket,
+        shared_bucket,
         lambda: call_intake(
             body, {"content-type": f"application/json; charset={encoding}"}, base64_body=True
         ),
     )
     if answer.status == 201:
-        [key] = bucket.keys("reports/")
-        assert bucket.report(key).message == message
+        report_id = reference.report_id_for(payload["submission_id"])
+        [key] = [k for k in shared_bucket.keys("reports/") if k.endswith(report_id)]
+        assert shared_bucket.report(key).message == message

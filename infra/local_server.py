@@ -357,6 +357,9 @@ class LocalHandler(BaseHTTPRequestHandler):
     def do_DELETE(self) -> None:
         self.dispatch()
 
+    def do_PATCH(self) -> None:
+        self.dispatch()
+
     def do_OPTIONS(self) -> None:
         self.dispatch()
 

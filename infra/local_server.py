@@ -453,8 +453,8 @@ class LocalHandler(BaseHTTPRequestHandler):
         log.debug(format, *args)
 
 
-def unavailable_intake(event: dict[str, Any], context: Any) -> Any:
-    raise RuntimeError("the intake function is not loaded yet")
+def not_loaded(event: dict[str, Any], context: Any) -> Any:
+    raise RuntimeError("the function is not loaded yet")
 
 
 def content_type(file: Path) -> str:
@@ -477,8 +477,8 @@ class LocalHttpServer(ThreadingHTTPServer):
         super().__init__(address, LocalHandler)
         self.site_dir = site_dir.resolve()
         self.security_headers = security_headers
-        self.intake: Handler = unavailable_intake
-        self.followup: Handler = unavailable_intake
+        self.intake: Handler = not_loaded
+        self.followup: Handler = not_loaded
 
 
 # --- putting it together ------------------------------------------------------------------------

@@ -13,6 +13,9 @@ from reportdesk.model import FieldError
 from reportdesk.texts import text
 
 STYLESHEET: Final = "/assets/stylesheets/site.css"
+# The help lines every answer ends with, as (number, text key under answer.urgent); the form's
+# script shows the same ones after a report sent with JavaScript.
+URGENT_NUMBERS: Final = (("112", "emergency"), ("102", "awel"), ("103", "ecoute_enfants"))
 
 
 def _page(language: str, title: str, body: Iterable[str]) -> str:
@@ -54,7 +57,7 @@ def _urgent(language: str) -> list[str]:
         "<ul>",
         *(
             f'<li><a href="tel:{number}">{_t(f"answer.urgent.{key}", language)}</a></li>'
-            for number, key in (("112", "emergency"), ("102", "awel"), ("103", "ecoute_enfants"))
+            for number, key in URGENT_NUMBERS
         ),
         "</ul>",
         "</section>",

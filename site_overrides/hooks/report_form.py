@@ -14,7 +14,7 @@ from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
-from reportdesk import challenge, model
+from reportdesk import answer_page, challenge, model
 from reportdesk.texts import TEXTS, text
 
 MARKER: Final = "<!-- report-form -->"
@@ -66,7 +66,11 @@ def script_data(language: str) -> Markup:
         for key in TEXTS
         if key.startswith(SCRIPT_PREFIXES) or key in SCRIPT_TEXTS
     }
-    data = {"language": language, "texts": texts, "rules": rules()}
+    urgent = [
+        {"number": number, "key": f"answer.urgent.{key}"}
+        for number, key in answer_page.URGENT_NUMBERS
+    ]
+    data = {"language": language, "texts": texts, "rules": rules(), "urgent": urgent}
     encoded = json.dumps(data, ensure_ascii=False, sort_keys=True)
     return Markup(  # noqa: S704 -- JSON with the HTML-significant characters escaped
         encoded.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -90,6 +90,19 @@ def test_copy_button_puts_the_reference_on_the_clipboard(
     assert page.text_content(".report-form__copied") == "De code is gekopieerd."
 
 
+def test_report_sent_page_offers_the_urgent_help_numbers_to_call(page: Page) -> None:
+    open_report_page(page, "fr")
+    page.fill("#message", "Quelqu'un me fait peur au camp.")
+    send_and_wait_for_reference(page)
+    links = page.locator(".report-form__success a[href^='tel:']")
+    assert [links.nth(i).get_attribute("href") for i in range(links.count())] == [
+        "tel:112",
+        "tel:102",
+        "tel:103",
+    ]
+    assert "112" in (links.first.text_content() or "")
+
+
 def test_anonymous_report_sends_no_contact_details(page: Page, server: LocalServer) -> None:
     requests: list[Request] = []
     page.on("request", lambda request: requests.append(request))

@@ -493,11 +493,13 @@
     );
     panel.appendChild(element("h4", "", t("answer.urgent.heading")));
     var help = element("ul");
-    ["answer.urgent.emergency", "answer.urgent.awel", "answer.urgent.ecoute_enfants"].forEach(
-      function (key) {
-        help.appendChild(element("li", "", t(key)));
-      }
-    );
+    data.urgent.forEach(function (line) {
+      var call = element("a", "", t(line.key));
+      call.href = "tel:" + line.number;
+      var item = element("li");
+      item.appendChild(call);
+      help.appendChild(item);
+    });
     panel.appendChild(help);
     // The form and everything typed in it leave the page.
     form.replaceWith(panel);

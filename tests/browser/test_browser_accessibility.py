@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, Page
 
 from tests.browser.report_page import (
     LANGUAGES,
@@ -14,6 +14,7 @@ from tests.browser.report_page import (
     send_and_wait_for_reference,
     site_pages,
 )
+from tests.local.local_process import LocalServer
 
 
 @pytest.mark.parametrize("path", site_pages())
@@ -64,4 +65,22 @@ def test_answer_pages_of_the_form_without_its_script_have_no_accessibility_viola
         page.click('#report-form button[type="submit"]')
     assert page.url.endswith("/api/reports")
     violations = axe_violations(page)
+    assert not violations, "\n".join(violations)
+
+
+def test_form_with_errors_on_a_phone_has_no_accessibility_violations(
+    browser: Browser, server: LocalServer
+) -> None:
+    context = browser.new_context(
+        base_url=server.url, viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True
+    )
+    try:
+        page = context.new_page()
+        page.goto(REPORT_PATH["nl"])
+        page.check("#contact_wants_contact-yes")
+        page.click('#report-form button[type="submit"]')
+        page.wait_for_selector(".report-form__error-summary")
+        violations = axe_violations(page)
+    finally:
+        context.close()
     assert not violations, "\n".join(violations)

@@ -6,6 +6,7 @@ the real (moto) queue the way Lambda's SQS poller feeds it.
 from __future__ import annotations
 
 import base64
+import functools
 import io
 import json
 import logging
@@ -115,15 +116,20 @@ def captured_output() -> Iterator[Output]:
             handler.stream = stream
 
 
-@dataclass(frozen=True)
+@dataclass
 class Bucket:
     """The reports bucket, read the way api-inbox reads it (its own session, kms:Decrypt)."""
 
     resources: Resources
 
-    @property
+    @functools.cached_property
     def s3(self) -> Any:
         return boto3.client("s3", region_name=self.resources.region)
+
+    @functools.cached_property
+    def session(self) -> Any:
+        """One botocore session, so the Encryption SDK makes its KMS client once."""
+        return botocore.session.get_session()
 
     def versions(self, prefix: str = "reports/") -> list[dict[str, Any]]:
         """Every version of every object under `prefix` (the bucket is versioned)."""
@@ -151,7 +157,7 @@ class Bucket:
             ciphertext,
             report_id,
             key_arn=self.resources.kms_key_arn,
-            botocore_session=botocore.session.get_session(),
+            botocore_session=self.session,
         )
         document = ReportDocument.model_validate_json(plaintext)
         assert document.report_id == report_id

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import multiprocessing
-import os
 import random
 import uuid
 from collections import defaultdict
@@ -21,28 +20,13 @@ import pytest
 from moto.server import ThreadedMotoServer
 
 from infra.local_aws import REGION, Resources, create_resources
-from infra.local_server import FAKE_CREDENTIALS
+from infra.local_server import FAKE_CREDENTIALS, http_api_event
+from tests.reliability import intake_worker
 from tests.reliability.conftest import Bucket
 
 SUBMISSIONS = 200
 COPIES_OF_ONE = 40
 WORKERS = 4
-
-
-def _start_worker(environment: dict[str, str]) -> None:
-    os.environ.update(environment)
-
-
-def _submit(body: str) -> tuple[int, str]:
-    """One POST through the intake handler of this worker (imported once per process)."""
-    from reportdesk import intake
-
-    from infra.local_server import LambdaContext, http_api_event
-
-    headers = [("content-type", "application/json")]
-    event = http_api_event("POST", "/api/reports", headers, body.encode(), "192.0.2.1")
-    answer = intake.handler(event, LambdaContext("intake"))
-    return int(answer["statusCode"]), str(answer["body"])
 
 
 @pytest.fixture
@@ -84,9 +68,14 @@ def test_two_hundred_parallel_submissions_with_duplicates_are_each_stored_once(
 
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
-        WORKERS, mp_context=context, initializer=_start_worker, initargs=(environment,)
+        WORKERS, mp_context=context, initializer=intake_worker.start, initargs=(environment,)
     ) as pool:
-        answers = list(pool.map(_submit, [json.dumps(body) for body in bodies]))
+        headers = [("content-type", "application/json")]
+        events = [
+            http_api_event("POST", "/api/reports", headers, json.dumps(body).encode(), "192.0.2.1")
+            for body in bodies
+        ]
+        answers = list(pool.map(intake_worker.submit, events))
 
     references: defaultdict[str, set[str]] = defaultdict(set)
     for body, (status, text) in zip(bodies, answers, strict=True):

@@ -207,12 +207,15 @@ def measure(server: LocalServer) -> list[Row]:
             for ref in [reference.reference_for(rid) for rid in stored]
             if ref in mail["subject"]
         )
-        announced_once = sum(
-            1
-            for report_id in stored
+        announced = Counter(
+            emailed[reference.reference_for(report_id)] + digest_ids[report_id]
             if report_id in notified_ids
-            and emailed[reference.reference_for(report_id)] + digest_ids[report_id] == 1
+            else 0
+            for report_id in stored
         )
+        queued = _queue_depth(sqs, queue_url)
+    drained = queued == 0 and announced[0] == 0
+    twice = sum(n for times, n in announced.items() if times > 1)
 
     same_reference = all(len(refs) == 1 for refs in sent.references.values())
     lost = len(set(expected) - set(stored))
@@ -236,11 +239,18 @@ def measure(server: LocalServer) -> list[Row]:
         ),
         Row(
             "Loss: stored reports announced exactly once (own e-mail or digest entry)",
-            f"{announced_once:,} of {len(stored):,} "
-            f"({sum(emailed.values())} e-mails, {sum(digest_ids.values()):,} digest entries)",
-            f"hourly e-mail cap {HOURLY_CAP}; {dead_letters} in the dead-letter queue",
+            f"{announced[1]:,} of {len(stored):,} once, {twice} more than once, "
+            f"{announced[0]:,} not yet ({sum(emailed.values())} e-mails, "
+            f"{sum(digest_ids.values()):,} digest entries)",
+            f"hourly e-mail cap {HOURLY_CAP}; {dead_letters} in the dead-letter queue, "
+            f"{queued} still queued",
             target="all, once",
-            met=announced_once == len(stored),
-            note=f"mailer drained {drain_seconds:.0f} s after the last answer",
+            met=announced[1] == len(stored),
+            note=(
+                f"one mailer consumer; drained {drain_seconds:.0f} s after the last answer"
+                if drained
+                else f"one mailer consumer; not drained {drain_seconds:.0f} s after the last answer"
+            )
+            + f" ({(len(stored) - announced[0]) / (seconds + drain_seconds):.1f} reports/s)",
         ),
     ]

@@ -106,9 +106,11 @@ class ReportApi(Construct):
             reserved_concurrency=config.intake_concurrency,
         )
         # Write-only: it encrypts (GenerateDataKey) and stores, it can never read a report back.
-        # PutObjectTagging because the report is written with its `status=open` tag.
+        # PutObjectTagging because the report is written with its `status=open` tag. Listing
+        # report keys lets a retry in the first hour of a month find last month's object.
         storage.allow(self.intake.role, ["s3:PutObject"], [REPORTS, CHALLENGES])
         storage.allow(self.intake.role, ["s3:PutObjectTagging"], [REPORTS])
+        storage.allow_list_keys(self.intake.role, REPORTS)
         storage.allow_reports_key(self.intake.role, ["kms:GenerateDataKey"], purpose="report")
         storage.allow_storage_key(self.intake.role, ["kms:GenerateDataKey"])
         self.challenge_secret.grant_read(self.intake.role)

@@ -195,6 +195,16 @@ class ReportsStorage(Construct):
             iam.PolicyStatement(actions=["s3:ListBucket"], resources=[self.bucket_arn])
         )
 
+    def allow_list_keys(self, role: iam.IRole, prefix: str) -> None:
+        """ListBucket limited to keys under `prefix`: names only, never an object's content."""
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["s3:ListBucket"],
+                resources=[self.bucket_arn],
+                conditions={"StringLike": {"s3:prefix": f"{prefix}*"}},
+            )
+        )
+
     def send_created_events(self, prefixes: Sequence[str], queue: sqs.Queue) -> None:
         """ObjectCreated under each of `prefixes` → `queue` (call once: it sets the bucket's whole
         notification configuration). Declared on the bucket itself, no custom resource; the queue

@@ -1,7 +1,8 @@
 """Where and how report objects and used-challenge markers are written in the reports bucket.
 
 Every write is conditional (`IfNoneMatch="*"`), so a retried or concurrent submission is stored
-once (see README, "Storage layout"). The intake may only write: nothing here reads an object.
+once (see README, "Storage layout"). The intake never reads an object: it may only write, and
+list report keys.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 REPORTS_PREFIX: Final = "reports/"
 CHALLENGES_PREFIX: Final = "challenges/"
-# A retry can reach us after midnight on the first of a month. Reports received in this first
-# window of a month go under the previous month, where a first attempt from before midnight is.
+# A retry can reach us after midnight on the first of a month, while its first attempt is stored
+# under the month before: in this first window of a month we look for it there (a key listing, as
+# the intake may not read objects) before writing.
 MONTH_BOUNDARY_WINDOW: Final = timedelta(hours=1)
 _CONDITIONAL_CONFLICTS: Final = frozenset({"PreconditionFailed", "ConditionalRequestConflict"})
 
@@ -55,11 +57,14 @@ class StoredReport:
 
 
 def report_key(report_id: str, received: datetime) -> str:
-    """`reports/<yyyy>/<mm>/<report_id>`: the UTC month the report was received, or the month
-    before during the first hour of a month (so that a retry across midnight hits the same key).
-    """
-    month = (received.astimezone(UTC) - MONTH_BOUNDARY_WINDOW).replace(day=1)
-    return f"{REPORTS_PREFIX}{month:%Y}/{month:%m}/{report_id}"
+    """`reports/<yyyy>/<mm>/<report_id>`, by the UTC month the report was received."""
+    utc = received.astimezone(UTC)
+    return f"{REPORTS_PREFIX}{utc:%Y}/{utc:%m}/{report_id}"
+
+
+def _listed(s3: Any, bucket: str, key: str) -> bool:
+    listing = s3.list_objects_v2(Bucket=bucket, Prefix=key, MaxKeys=1)
+    return any(item["Key"] == key for item in listing.get("Contents", []))
 
 
 def _error_code(error: ClientError) -> str:
@@ -86,7 +91,13 @@ def store_report(
 ) -> StoredReport:
     """Write the encrypted report once; a second call for the same report id writes nothing."""
     key = report_key(report_id, metadata.received)
+    received = metadata.received.astimezone(UTC)
+    month_start = received.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     try:
+        if received - month_start < MONTH_BOUNDARY_WINDOW:
+            previous = report_key(report_id, month_start - timedelta(microseconds=1))
+            if _listed(s3, bucket, previous):
+                return StoredReport(key=previous, created=False)
         created = _put_once(
             s3,
             bucket,

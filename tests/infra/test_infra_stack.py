@@ -86,7 +86,13 @@ def test_intake_role_has_no_decrypt(synth: Synth) -> None:
 
 def test_intake_role_cannot_read_objects(synth: Synth) -> None:
     granted = actions(role_statements(synth, INTAKE))
-    assert not {a for a in granted if a.startswith(("s3:Get", "s3:List", "s3:*"))}
+    assert not {a for a in granted if a.startswith(("s3:Get", "s3:*"))}
+
+
+def test_intake_may_list_only_report_keys(synth: Synth) -> None:
+    listing = [s for s in role_statements(synth, INTAKE) if actions([s]) & {"s3:ListBucket"}]
+    assert [s["Condition"] for s in listing] == [{"StringLike": {"s3:prefix": "reports/*"}}]
+    assert all(actions([s]) == {"s3:ListBucket"} for s in listing)
 
 
 def test_intake_writes_only_under_reports_challenges_and_followup_codes(synth: Synth) -> None:
@@ -96,7 +102,7 @@ def test_intake_writes_only_under_reports_challenges_and_followup_codes(synth: S
         ["followup/*", "followup-index/*"],
     ]
     granted_s3 = {a for a in actions(role_statements(synth, INTAKE)) if a.startswith("s3:")}
-    assert granted_s3 == {"s3:PutObject", "s3:PutObjectTagging"}
+    assert granted_s3 == {"s3:PutObject", "s3:PutObjectTagging", "s3:ListBucket"}
 
 
 def test_intake_may_only_generate_data_keys_for_reports(synth: Synth) -> None:

@@ -44,14 +44,12 @@ def test_key_is_reports_year_month_report_id_in_utc() -> None:
 @pytest.mark.parametrize(
     ("received", "month"),
     [
-        ("2026-12-01T00:00:00+00:00", "2026/11"),
-        ("2026-12-01T00:59:59+00:00", "2026/11"),
-        ("2026-12-01T01:00:00+00:00", "2026/12"),
-        ("2027-01-01T00:30:00+00:00", "2026/12"),
-        ("2026-12-01T01:30:00+01:00", "2026/11"),
+        ("2026-12-01T00:00:00+00:00", "2026/12"),
+        ("2026-11-30T23:59:59+00:00", "2026/11"),
+        ("2026-12-01T00:30:00+01:00", "2026/11"),
     ],
 )
-def test_first_hour_of_a_month_is_stored_under_the_month_before(received: str, month: str) -> None:
+def test_key_month_is_the_utc_month_of_receipt(received: str, month: str) -> None:
     key = storage.report_key(REPORT_ID, datetime.fromisoformat(received))
     assert key == f"reports/{month}/{REPORT_ID}"
 
@@ -94,7 +92,18 @@ def test_retry_across_midnight_at_the_end_of_a_month_is_stored_once(
     assert versions(s3, resources.reports_bucket) == [first.key]
 
 
-def test_storing_only_writes(s3: Any, resources: Resources) -> None:
+def test_retry_an_hour_after_midnight_writes_a_second_report(
+    s3: Any, resources: Resources
+) -> None:
+    """The window is bounded: past its first hour, a month no longer looks at the month before."""
+    before = datetime(2026, 11, 30, 23, 59, 58, tzinfo=UTC)
+    late = datetime(2026, 12, 1, 1, 0, 0, tzinfo=UTC)
+    storage.store_report(s3, resources.reports_bucket, REPORT_ID, b"x", metadata(before))
+    retry = storage.store_report(s3, resources.reports_bucket, REPORT_ID, b"x", metadata(late))
+    assert retry == storage.StoredReport(key=f"reports/2026/12/{REPORT_ID}", created=True)
+
+
+def test_storing_never_reads_an_object(s3: Any, resources: Resources) -> None:
     calls: list[str] = []
     s3.meta.events.register("before-call.s3", lambda model, **kw: calls.append(model.name))
     received = datetime(2026, 12, 1, 0, 5, tzinfo=UTC)
@@ -102,7 +111,15 @@ def test_storing_only_writes(s3: Any, resources: Resources) -> None:
     storage.store_report(s3, resources.reports_bucket, REPORT_ID, b"x", metadata(received))
     storage.claim_challenge(s3, resources.reports_bucket, "c" * 64)
     storage.claim_challenge(s3, resources.reports_bucket, "c" * 64)
-    assert set(calls) == {"PutObject"}
+    assert set(calls) == {"PutObject", "ListObjectsV2"}
+
+
+def test_mid_month_storing_only_writes(s3: Any, resources: Resources) -> None:
+    calls: list[str] = []
+    s3.meta.events.register("before-call.s3", lambda model, **kw: calls.append(model.name))
+    received = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
+    storage.store_report(s3, resources.reports_bucket, REPORT_ID, b"x", metadata(received))
+    assert calls == ["PutObject"]
 
 
 def test_concurrent_stores_of_one_report_write_one_version(s3: Any, resources: Resources) -> None:

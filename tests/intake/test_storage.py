@@ -92,9 +92,7 @@ def test_retry_across_midnight_at_the_end_of_a_month_is_stored_once(
     assert versions(s3, resources.reports_bucket) == [first.key]
 
 
-def test_retry_an_hour_after_midnight_writes_a_second_report(
-    s3: Any, resources: Resources
-) -> None:
+def test_retry_an_hour_after_midnight_writes_a_second_report(s3: Any, resources: Resources) -> None:
     """The window is bounded: past its first hour, a month no longer looks at the month before."""
     before = datetime(2026, 11, 30, 23, 59, 58, tzinfo=UTC)
     late = datetime(2026, 12, 1, 1, 0, 0, tzinfo=UTC)

@@ -48,7 +48,7 @@ schema = schemathesis.openapi.from_path(SPEC)
 
 @schema.parametrize()
 @settings(
-    max_examples=30,
+    max_examples=20,
     deadline=None,
     derandomize=True,
     suppress_health_check=list(HealthCheck),

@@ -11,6 +11,7 @@ import threading
 import uuid
 from collections import Counter
 from typing import Any
+from urllib.parse import urlencode
 
 import boto3
 import pytest
@@ -24,6 +25,7 @@ from tests.reliability.conftest import (
     Fault,
     Faults,
     LambdaCrashed,
+    call_intake,
     dead_letters,
     deliver,
     post_json,
@@ -153,16 +155,12 @@ def test_slow_s3_still_stores_and_acknowledges(
 def test_form_post_during_an_outage_gets_a_503_page_in_its_language(
     resources: Resources, bucket: Bucket, faults: Faults
 ) -> None:
-    from urllib.parse import urlencode
-
-    from tests.reliability.conftest import call_intake
-
     faults.add(Fault("kms", "GenerateDataKey", unreachable()))
     body = urlencode({"language": "fr", "message": "Il s'est passé quelque chose au camp."})
     answer = call_intake(body.encode(), {"content-type": "application/x-www-form-urlencoded"})
     assert answer.status == 503
     assert answer.headers["Content-Type"].startswith("text/html")
-    assert RETRY_TEXT["fr"] in answer.body.replace("&#x27;", "'").replace("&#39;", "'")
+    assert RETRY_TEXT["fr"] in answer.body
     assert bucket.versions() == []
 
 

@@ -105,3 +105,18 @@ def test_errors_found_by_the_report_api_are_shown_the_same_way(page: Page) -> No
     assert page.get_attribute(f"{SUMMARY} a", "href") == "#message"
     assert "au moins 10 caractères" in (page.text_content("#message-error") or "")
     assert page.input_value("#message") == "Quelqu'un me fait peur au camp."
+
+
+def test_field_reached_from_the_summary_shows_its_label_below_the_header(page: Page) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    open_report_page(page, "nl")
+    page.check("#contact_wants_contact-yes")
+    page.fill("#message", "Iemand pest mij elke dag op kamp.")
+    send(page)
+    page.click(f"{SUMMARY} a")
+    assert page.evaluate("document.activeElement.id") == "contact_email"
+    label_top, header_bottom = page.evaluate(
+        """() => [document.querySelector('label[for=contact_email]').getBoundingClientRect().top,
+                 document.querySelector('.md-header').getBoundingClientRect().bottom]"""
+    )
+    assert label_top >= header_bottom

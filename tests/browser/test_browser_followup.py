@@ -17,6 +17,7 @@ from playwright.sync_api import Browser, Page
 from tests.browser.report_page import (
     LANGUAGES,
     REPORT_PATH,
+    axe_violations,
     open_report_page,
     send_and_wait_for_reference,
     wait_like_a_person,
@@ -128,3 +129,29 @@ def test_wrong_code_is_told_plainly_on_the_page(page: Page) -> None:
     page.wait_for_selector("#code-error:not([hidden])")
     assert "We cannot find a report with this code." in (page.text_content("#code-error") or "")
     assert page.is_hidden("#my-report-thread")
+
+
+def test_thread_view_and_thread_page_have_no_accessibility_violations(
+    page: Page, server: LocalServer
+) -> None:
+    opened = open_report_page(page, "en")
+    page.fill("#message", "Someone at camp is mean to me every day.")
+    wait_like_a_person(page, opened)
+    reference = send_and_wait_for_reference(page)
+    code = page.text_content("#report-followup-code") or ""
+    api_inbox(server, "reply", reference, "--message", REPLY["en"])
+
+    page.goto(MY_REPORT_PATH["en"])
+    page.fill("#code", code)
+    page.click('#my-report-read button[type="submit"]')
+    page.wait_for_selector("#my-report-title")
+    assert axe_violations(page) == []
+
+    # The page the API answers a form post with (axe needs JavaScript to run, so the form is
+    # posted natively: form.submit() bypasses the page script's submit handler).
+    page.goto(MY_REPORT_PATH["en"])
+    page.fill("#code", code)
+    with page.expect_navigation():
+        page.evaluate("document.getElementById('my-report-read').submit()")
+    assert page.url.endswith("/api/followup/read")
+    assert axe_violations(page) == []

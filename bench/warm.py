@@ -15,6 +15,7 @@ import sys
 import tempfile
 import time
 import uuid
+import warnings
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from typing import Any
 from bench.common import ROOT, Row, median, ratio_row
 
 REPORTS = 100
+NAMES = ("handler", "bare_one_put", "bare_same", "handler_pow", "bare_same_pow")
 WARM_UP = 10
 TARGET = 1.3
 MESSAGE = (
@@ -57,8 +59,10 @@ def _solved(challenge: dict[str, Any]) -> str:
     raise ValueError("challenge without solution")
 
 
-def run() -> dict[str, list[float]]:
-    """Per-call seconds of: handler without / with proof of work, and the bare calls for each."""
+def run() -> dict[str, list[Any]]:
+    """Per-call seconds of the handler without / with proof of work and of the bare calls, and
+    the prefixes of the objects the handler wrote.
+    """
     os.environ.update(
         {
             "AWS_ACCESS_KEY_ID": "testing",
@@ -68,6 +72,8 @@ def run() -> dict[str, list[float]]:
         }
     )
     os.environ.pop("AWS_ENDPOINT_URL", None)
+    # Powertools' notice for answers without a business metric is noise here.
+    warnings.filterwarnings("ignore", "No application metrics to publish")
     import boto3
     from moto import mock_aws
 
@@ -90,19 +96,27 @@ def run() -> dict[str, list[float]]:
         kms = boto3.client("kms")
         s3 = boto3.client("s3")
         context = LambdaContext("intake")
+        # The objects the handler writes, to make exactly those writes bare.
+        written: list[str] = []
+        intake._clients(resources.region)[1].meta.events.register(
+            "provide-client-params.s3.PutObject",
+            lambda params, **_: written.append(params["Key"].split("/", 1)[0]),
+        )
 
-        def handler_call(altcha: str | None) -> float:
+        def handler_call(altcha: str | None) -> tuple[float, list[str]]:
             body = json.dumps(_payload(altcha)).encode()
             headers = [("content-type", "application/json"), ("accept-language", "nl")]
             event = http_api_event("POST", "/api/reports", headers, body, "192.0.2.1")
+            written.clear()
             started = time.perf_counter()
             answer = intake.handler(event, context)
             elapsed = time.perf_counter() - started
             if answer["statusCode"] != 201:
                 raise RuntimeError(f"handler answered {answer['statusCode']}")
-            return elapsed
+            return elapsed, list(written)
 
-        def bare_calls(puts: int) -> float:
+        def bare_calls(prefixes: list[str]) -> float:
+            """GenerateDataKey, then one PutObject per prefix (the report's body, others empty)."""
             report_id = uuid.uuid4().hex
             context_ = {"purpose": "report", "report_id": report_id}
             # Ciphertext of this report is about the size of the JSON plus the SDK's header.
@@ -111,34 +125,33 @@ def run() -> dict[str, list[float]]:
             kms.generate_data_key(
                 KeyId=resources.kms_key_arn, KeySpec="AES_256", EncryptionContext=context_
             )
-            for n in range(puts):
+            for prefix in prefixes:
                 s3.put_object(
                     Bucket=resources.reports_bucket,
-                    Key=f"reports/2026/11/{report_id}-{n}",
-                    Body=body if n == 0 else b"",
+                    Key=f"{prefix}/2026/11/{report_id}",
+                    Body=body if prefix == "reports" else b"",
                     IfNoneMatch="*",
-                    Metadata={"reference": "ABCD-EFGH-JKLM", "language": "nl"},
+                    Metadata={"reference": "ABCD-EFGH", "language": "nl"},
                     Tagging="status=open",
                 )
             return time.perf_counter() - started
 
-        times: dict[str, list[float]] = {
-            "handler": [],
-            "handler_pow": [],
-            "bare": [],
-            "bare_pow": [],
-        }
+        times: dict[str, list[float]] = {name: [] for name in NAMES}
+        writes: dict[str, list[str]] = {}
         for i in range(REPORTS + WARM_UP):
+            handler_seconds, writes["plain"] = handler_call(None)
+            pow_seconds, writes["pow"] = handler_call(proofs[i])
             sample = {
-                "handler": handler_call(None),
-                "bare": bare_calls(1),
-                "handler_pow": handler_call(proofs[i]),
-                "bare_pow": bare_calls(2),
+                "handler": handler_seconds,
+                "bare_one_put": bare_calls(["reports"]),
+                "bare_same": bare_calls(writes["plain"]),
+                "handler_pow": pow_seconds,
+                "bare_same_pow": bare_calls(writes["pow"]),
             }
             if i >= WARM_UP:
                 for name, seconds in sample.items():
                     times[name].append(seconds)
-    return times
+    return times | {"writes": writes["plain"], "writes_pow": writes["pow"]}  # type: ignore[dict-item]
 
 
 def measure() -> list[Row]:
@@ -153,22 +166,35 @@ def measure() -> list[Row]:
         )
         times = json.loads(out.read_text())
     note = f"median of {REPORTS} reports each, interleaved; moto in-process"
+
+    def puts(prefixes: list[str]) -> str:
+        return f"{len(prefixes)} PutObject ({', '.join(p + '/' for p in prefixes)})"
+
     return [
         ratio_row(
             "Warm cost per report: intake handler, no proof of work",
             median(times["handler"]) * 1000,
-            median(times["bare"]) * 1000,
+            median(times["bare_one_put"]) * 1000,
             "ms",
-            "KMS GenerateDataKey + S3 PutObject",
+            "KMS GenerateDataKey + 1 S3 PutObject",
             TARGET,
             note,
         ),
         ratio_row(
-            "Warm cost per report: intake handler, verified proof of work",
-            median(times["handler_pow"]) * 1000,
-            median(times["bare_pow"]) * 1000,
+            "Warm cost per report: the same, against the same AWS calls made bare",
+            median(times["handler"]) * 1000,
+            median(times["bare_same"]) * 1000,
             "ms",
-            "GenerateDataKey + 2 PutObject (report, challenge marker)",
+            f"GenerateDataKey + {puts(times['writes'])}",
+            TARGET,
+            note,
+        ),
+        ratio_row(
+            "Warm cost per report: verified proof of work, against the same AWS calls made bare",
+            median(times["handler_pow"]) * 1000,
+            median(times["bare_same_pow"]) * 1000,
+            "ms",
+            f"GenerateDataKey + {puts(times['writes_pow'])}",
             TARGET,
             note,
         ),

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from playwright.sync_api import Page, Route
+from playwright.sync_api import Browser, Page, Route
 
 from tests.browser.report_page import LANGUAGES, REPORT_PATH, TITLE_PREFIX, open_report_page
+from tests.local.local_process import LocalServer
 
 SUMMARY = ".report-form__error-summary"
 
@@ -120,3 +121,21 @@ def test_field_reached_from_the_summary_shows_its_label_below_the_header(page: P
                  document.querySelector('.md-header').getBoundingClientRect().bottom]"""
     )
     assert label_top >= header_bottom
+
+
+def test_without_javascript_back_from_the_error_page_keeps_the_message(
+    browser: Browser, server: LocalServer
+) -> None:
+    context = browser.new_context(base_url=server.url, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(REPORT_PATH["en"])
+        page.fill("#message", "short")
+        with page.expect_navigation():
+            page.click('#report-form button[type="submit"]')
+        assert page.title().startswith(TITLE_PREFIX["en"])
+        assert page.get_attribute(".answer__error-summary a", "href") == "/en/report/#message"
+        page.go_back()
+        assert page.input_value("#message") == "short"
+    finally:
+        context.close()

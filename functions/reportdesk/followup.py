@@ -256,7 +256,8 @@ def read() -> Response[str]:
     )
 
 
-def _message_problem(error: ValidationError, language: Language, form: bool) -> Response[str]:
+def _message_problem(error: ValidationError, request: Request) -> Response[str]:
+    language, form = request.language, request.form
     problems = error.errors(include_input=False, include_url=False, include_context=False)
     for problem in problems:
         if problem["loc"][:1] == ("message",):
@@ -264,7 +265,13 @@ def _message_problem(error: ValidationError, language: Language, form: bool) -> 
             key = f"followup.error.message.{code}"
             _count("FollowupRejected", "reason", f"message_{code}")
             if form:
-                page = followup_page.problem_page("followup.error.title", [key], language)
+                sent = {name: request.data.get(name) for name in ("code", "message")}
+                page = followup_page.message_problem_page(
+                    key,
+                    sent["code"] if isinstance(sent["code"], str) else "",
+                    sent["message"] if isinstance(sent["message"], str) else "",
+                    language,
+                )
                 return _html(422, page)
             return _json(422, _errors("message", code, key, language))
     return _problem(400, "followup.error.request", language, form)
@@ -278,7 +285,7 @@ def write_message() -> Response[str]:
     try:
         message = MessageIn.model_validate(request.data)
     except ValidationError as error:
-        return _message_problem(error, request.language, request.form)
+        return _message_problem(error, request)
     report_id = _find_report(message.code)
     if report_id is None:
         return _not_found(request.language, request.form)

@@ -40,10 +40,19 @@ def _back_link(language: str) -> str:
     )
 
 
-def message_form(code: str, language: str) -> list[str]:
+def message_form(
+    code: str, language: str, message: str = "", error_key: str | None = None
+) -> list[str]:
     """The form to write back. Without JavaScript the code can only travel in the form itself;
     the page is never cached (Cache-Control: no-store) and the code never goes into a URL.
+    After a refused message it comes back with the error and the child's own text.
     """
+    described = "message-hint message-error" if error_key else "message-hint"
+    error = (
+        [f'<p class="report-form__error-message" id="message-error">{_t(error_key, language)}</p>']
+        if error_key
+        else []
+    )
     return [
         f'<form class="followup-form" method="post" action="{MESSAGES_ACTION}"'
         ' accept-charset="utf-8">',
@@ -53,8 +62,9 @@ def message_form(code: str, language: str) -> list[str]:
         f"{_t('followup.message.label', language)}</label>",
         f'<p class="report-form__hint" id="message-hint">'
         f"{_t('followup.message.hint', language)}</p>",
+        *error,
         '<textarea class="report-form__textarea" id="message" name="message" rows="6"'
-        ' aria-describedby="message-hint"></textarea>',
+        f' aria-describedby="{described}">{escape(message)}</textarea>',
         f'<button class="md-button md-button--primary" type="submit">'
         f"{_t('followup.message.button', language)}</button>",
         "</form>",
@@ -108,6 +118,24 @@ def thread_page(
             *message_items,
             *message_form(code, language),
             f'<p class="answer__text">{_t("followup.close.text", language)}</p>',
+        ],
+    )
+
+
+def message_problem_page(error_key: str, code: str, message: str, language: str) -> str:
+    """The message was refused (too short, too long): say why, with the form to try again right
+    here, since going back to a posted page would ask to send the code again."""
+    title = text("followup.error.title", language)
+    return _page(
+        language,
+        text("answer.error_title_prefix", language) + title,
+        [
+            f"<h1>{escape(title)}</h1>",
+            '<div class="answer__error-summary" role="alert">',
+            f'<p class="answer__text"><a href="#message">{_t(error_key, language)}</a></p>',
+            "</div>",
+            *message_form(code, language, message, error_key),
+            *_urgent(language),
         ],
     )
 

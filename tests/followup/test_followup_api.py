@@ -290,3 +290,15 @@ def test_replies_of_another_report_are_not_shown(
         code,
     )
     assert reply["text"] == f"Antwoord voor {mine}"
+
+
+def test_form_post_of_a_short_message_answers_the_form_again_with_the_error_and_the_text(
+    report: Post, write: Post, bucket: Bucket
+) -> None:
+    code = report(language="nl").json()["followup_code"]
+    answer = write(code, "Te <kort>", language="nl", form=True)
+    assert answer.status == 422
+    assert "Schrijf wat meer: minstens 10 tekens." in answer.body
+    assert ">Te &lt;kort&gt;</textarea>" in answer.body
+    assert 'action="/api/followup/messages"' in answer.body
+    assert bucket.names("messages/") == []

@@ -23,12 +23,12 @@ from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
 from reportdesk import followup_page, followup_store, submission
 from reportdesk.crypto import DecryptionFailed, EncryptionUnavailable
-from reportdesk.model import MESSAGE_MAX, MESSAGE_MIN, Language
+from reportdesk.model import MESSAGE_MAX, MESSAGE_MIN, Language, Text
 from reportdesk.reference import reference_for
 from reportdesk.storage import StorageUnavailable
 from reportdesk.submission import FORM_TYPE, RequestProblem
@@ -48,6 +48,9 @@ _MESSAGE_CODES: Final = {
     "required": "required",
     "string_too_short": "too_short",
     "string_too_long": "too_long",
+    # Length checked after `Text`'s validator: pydantic's generic names.
+    "too_short": "too_short",
+    "too_long": "too_long",
 }
 
 app = APIGatewayHttpResolver(debug=False)
@@ -58,14 +61,6 @@ metrics = Metrics(namespace=METRICS_NAMESPACE, service="followup")
 
 class Unavailable(Exception):
     """Our side failed (secret, S3, KMS): nothing can be said about the code."""
-
-
-def _unicode_text(value: str) -> str:
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise PydanticCustomError("invalid", "not Unicode text") from None
-    return value
 
 
 class ReadIn(BaseModel):
@@ -80,11 +75,7 @@ class ReadIn(BaseModel):
 class MessageIn(ReadIn):
     """`{code, language, message}`: the child writes back (validated like a report's message)."""
 
-    message: Annotated[
-        str,
-        Field(min_length=MESSAGE_MIN, max_length=MESSAGE_MAX),
-        AfterValidator(_unicode_text),
-    ]
+    message: Annotated[Text, Field(min_length=MESSAGE_MIN, max_length=MESSAGE_MAX)]
 
     @field_validator("message", mode="before")
     @classmethod

@@ -46,9 +46,7 @@ _CLIENT_CONFIG: Final = Config(
 _MESSAGE_CODES: Final = {
     "missing": "required",
     "required": "required",
-    "string_too_short": "too_short",
-    "string_too_long": "too_long",
-    # Length checked after `Text`'s validator: pydantic's generic names.
+    # The length is checked after `Text`'s validator: pydantic's generic names, not string_*.
     "too_short": "too_short",
     "too_long": "too_long",
 }

@@ -17,7 +17,7 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
-from tests.browser.report_page import Recorder
+from tests.browser.report_page import Recorder, new_context
 from tests.local.local_process import LocalServer, local_server
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -57,9 +57,7 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 
 @pytest.fixture
 def context(browser: Browser, server: LocalServer) -> Iterator[BrowserContext]:
-    context = browser.new_context(base_url=server.url)
-    # Generous: the CI machine is shared, and a slow step is not a failing one.
-    context.set_default_timeout(60_000)
+    context = new_context(browser, server)
     yield context
     context.close()
 

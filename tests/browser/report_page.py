@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import axe_playwright_python  # type: ignore[import-untyped]
-from playwright.sync_api import ConsoleMessage, Page, Request
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Request
 from reportdesk.challenge import MIN_FILL_SECONDS
 
-from tests.local.local_process import SITE
+from tests.local.local_process import SITE, LocalServer
 
 LANGUAGES = ("nl", "fr", "en")
 REPORT_PATH = {"nl": "/report/", "fr": "/fr/report/", "en": "/en/report/"}
@@ -21,6 +21,8 @@ TITLE_PREFIX = {"nl": "Fout: ", "fr": "Erreur : ", "en": "Error: "}
 AXE_SOURCE = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text()
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 SOLVE_TIMEOUT_MS = 30_000
+# Generous: the CI machine is shared, and a slow step is not a failing one.
+STEP_TIMEOUT_MS = 60_000
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,13 @@ class FullReport:
     email: str
     phone: str
     safe_to_leave_message: bool = True
+
+
+def new_context(browser: Browser, server: LocalServer, **options: Any) -> BrowserContext:
+    """A fresh browser context on the local server, with the suite's timeouts."""
+    context = browser.new_context(base_url=server.url, **options)
+    context.set_default_timeout(STEP_TIMEOUT_MS)
+    return context
 
 
 def full_report(language: str) -> FullReport:

@@ -10,6 +10,7 @@ from tests.browser.report_page import (
     REPORT_PATH,
     axe_violations,
     full_report,
+    new_context,
     open_report_page,
     send_and_wait_for_reference,
     site_pages,
@@ -71,8 +72,8 @@ def test_answer_pages_of_the_form_without_its_script_have_no_accessibility_viola
 def test_form_with_errors_on_a_phone_has_no_accessibility_violations(
     browser: Browser, server: LocalServer
 ) -> None:
-    context = browser.new_context(
-        base_url=server.url, viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True
+    context = new_context(
+        browser, server, viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True
     )
     try:
         page = context.new_page()

@@ -7,7 +7,13 @@ import json
 import pytest
 from playwright.sync_api import Browser, Page, Route
 
-from tests.browser.report_page import LANGUAGES, REPORT_PATH, TITLE_PREFIX, open_report_page
+from tests.browser.report_page import (
+    LANGUAGES,
+    REPORT_PATH,
+    TITLE_PREFIX,
+    new_context,
+    open_report_page,
+)
 from tests.local.local_process import LocalServer
 
 SUMMARY = ".report-form__error-summary"
@@ -126,7 +132,7 @@ def test_field_reached_from_the_summary_shows_its_label_below_the_header(page: P
 def test_without_javascript_back_from_the_error_page_keeps_the_message(
     browser: Browser, server: LocalServer
 ) -> None:
-    context = browser.new_context(base_url=server.url, java_script_enabled=False)
+    context = new_context(browser, server, java_script_enabled=False)
     try:
         page = context.new_page()
         page.goto(REPORT_PATH["en"])

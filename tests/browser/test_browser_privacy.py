@@ -17,6 +17,7 @@ from tests.browser.report_page import (
     Recorder,
     fill_full_report,
     full_report,
+    new_context,
     open_report_page,
     send_and_wait_for_reference,
     site_pages,
@@ -35,7 +36,7 @@ class ReportWalk:
 def all_pages(browser: Browser, server: LocalServer) -> Iterator[Recorder]:
     """Every page of the site and the 404 page, loaded until the network is idle."""
     recorder = Recorder()
-    context = browser.new_context(base_url=server.url)
+    context = new_context(browser, server)
     page = context.new_page()
     page.on("request", recorder.on_request)
     page.on("console", recorder.on_console)
@@ -49,7 +50,7 @@ def all_pages(browser: Browser, server: LocalServer) -> Iterator[Recorder]:
 def report_walk(browser: Browser, server: LocalServer) -> Iterator[ReportWalk]:
     """One report sent with every field filled in, from opening the page to the reference."""
     recorder = Recorder()
-    context = browser.new_context(base_url=server.url)
+    context = new_context(browser, server)
     page = context.new_page()
     page.on("request", recorder.on_request)
     page.on("console", recorder.on_console)

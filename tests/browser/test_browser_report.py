@@ -16,6 +16,7 @@ from tests.browser.report_page import (
     REPORT_PATH,
     fill_full_report,
     full_report,
+    new_context,
     open_report_page,
     send_and_wait_for_reference,
     sent_reports,
@@ -122,7 +123,7 @@ def test_anonymous_report_sends_no_contact_details(page: Page, server: LocalServ
 def test_report_sent_without_javascript_is_answered_with_a_page_and_unverified(
     browser: Browser, server: LocalServer
 ) -> None:
-    context = browser.new_context(base_url=server.url, java_script_enabled=False)
+    context = new_context(browser, server, java_script_enabled=False)
     try:
         page = context.new_page()
         page.goto(REPORT_PATH["fr"])

@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import unquote_plus
 
 import boto3
+import pytest
 
 from infra.local_aws import Resources
 from infra.local_server import QueueConsumer
@@ -67,4 +68,16 @@ def test_failed_messages_stay_on_the_queue_for_redelivery(resources: Resources) 
     QueueConsumer(resources, threading.Event()).poll_once(failing_mailer)
 
     # Invisible until the visibility timeout ends, then delivered again.
+    assert queued_counts(resources)[1] >= 1
+
+
+def test_a_mailer_that_fails_leaves_the_whole_batch_for_redelivery(resources: Resources) -> None:
+    new_report_object(resources)
+
+    def broken_mailer(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        raise RuntimeError("SES is down")
+
+    with pytest.raises(RuntimeError):
+        QueueConsumer(resources, threading.Event()).poll_once(broken_mailer)
+
     assert queued_counts(resources)[1] >= 1

@@ -18,6 +18,7 @@ from tests.browser.report_page import (
     LANGUAGES,
     REPORT_PATH,
     axe_violations,
+    new_context,
     open_report_page,
     send_and_wait_for_reference,
     wait_like_a_person,
@@ -50,8 +51,7 @@ def api_inbox(server: LocalServer, *args: str) -> str:
 
 @pytest.fixture
 def no_script_page(browser: Browser, server: LocalServer) -> Iterator[Page]:
-    context = browser.new_context(base_url=server.url, java_script_enabled=False)
-    context.set_default_timeout(60_000)
+    context = new_context(browser, server, java_script_enabled=False)
     yield context.new_page()
     context.close()
 

@@ -38,7 +38,7 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 ## test: every test: unit, infrastructure, browser
-test: build chromium
+test: lint build chromium
 	$(BIN)/pytest -q
 
 lint: $(STAMP)

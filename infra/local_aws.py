@@ -19,7 +19,7 @@ REPORTS_PREFIXES = ("reports/", "messages/")
 
 @dataclass(frozen=True)
 class Resources:
-    """Names and ids of the emulated resources, as the functions receive them in their environment."""
+    """Names and ids of the emulated resources, as the functions get them in their environment."""
 
     region: str
     reports_bucket: str

@@ -568,7 +568,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG, description="Read and handle the reports sent through the website."
     )
-    parser.add_argument("--profile", help="AWS profile to use (the one that takes on the readers role)")
+    parser.add_argument(
+        "--profile", help="AWS profile to use (the one that takes on the readers role)"
+    )
     parser.add_argument(
         "--config", type=Path, help=f"config file (default {default_config_path()})"
     )

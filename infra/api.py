@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 
 import jsii
-from aws_cdk import Duration, RemovalPolicy, Stack
+from aws_cdk import RemovalPolicy, Stack
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_apigatewayv2 as apigwv2
 from aws_cdk import aws_apigatewayv2_integrations as integrations
@@ -17,7 +17,7 @@ from constructs import Construct
 
 from infra import nag
 from infra.config import Config
-from infra.functions import PythonFunction
+from infra.functions import api_function
 from infra.storage import CHALLENGES, REPORTS, ReportsStorage
 
 # What API Gateway logs per request: no source IP, no user agent, no path parameters.
@@ -90,19 +90,15 @@ class ReportApi(Construct):
             ),
         )
         self.challenge_secret = self.hmac_secret("ChallengeSecret", "proof-of-work challenges")
-        self.intake = PythonFunction(
+        self.intake = api_function(
             self,
             "Intake",
             handler="reportdesk.intake.handler",
             service="intake",
             code=code,
-            environment={
-                "REPORTS_BUCKET": storage.bucket_name,
-                "KMS_KEY_ARN": storage.reports_key.key_arn,
-                "CHALLENGE_SECRET_ID": self.challenge_secret.secret_arn,
-            },
+            storage=storage,
+            environment={"CHALLENGE_SECRET_ID": self.challenge_secret.secret_arn},
             log_retention=log_retention,
-            timeout=Duration.seconds(10),
             reserved_concurrency=config.intake_concurrency,
         )
         # Write-only: it encrypts (GenerateDataKey) and stores, it can never read a report back.

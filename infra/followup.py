@@ -4,7 +4,6 @@ what the intake and the API persons may do with follow-up codes, replies and mes
 
 from __future__ import annotations
 
-from aws_cdk import Duration
 from aws_cdk import aws_apigatewayv2 as apigwv2
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
@@ -12,7 +11,7 @@ from constructs import Construct
 
 from infra.api import ReportApi
 from infra.config import Config
-from infra.functions import PythonFunction
+from infra.functions import api_function
 from infra.storage import ReportsStorage
 
 # Prefixes of README "Storage layout".
@@ -38,19 +37,15 @@ class Followup(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         self.secret = api.hmac_secret("FollowupSecret", "follow-up codes")
-        self.function = PythonFunction(
+        self.function = api_function(
             self,
             "Function",
             handler="reportdesk.followup.handler",
             service="followup",
             code=code,
-            environment={
-                "REPORTS_BUCKET": storage.bucket_name,
-                "KMS_KEY_ARN": storage.reports_key.key_arn,
-                "FOLLOWUP_SECRET_ID": self.secret.secret_arn,
-            },
+            storage=storage,
+            environment={"FOLLOWUP_SECRET_ID": self.secret.secret_arn},
             log_retention=log_retention,
-            timeout=Duration.seconds(10),
             reserved_concurrency=config.intake_concurrency,
         )
         role = self.function.role

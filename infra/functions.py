@@ -10,6 +10,7 @@ from constructs import Construct
 
 from infra import nag
 from infra.package import SOURCE, LocalBundling
+from infra.storage import ReportsStorage
 
 RUNTIME = lambda_.Runtime.PYTHON_3_13
 ARCHITECTURE = lambda_.Architecture.ARM_64
@@ -74,3 +75,33 @@ class PythonFunction(Construct):
             "Python 3.13 is the runtime the code and its pinned wheels are tested for "
             "(design.md); move up deliberately, with the tests.",
         )
+
+
+def api_function(
+    scope: Construct,
+    construct_id: str,
+    *,
+    handler: str,
+    service: str,
+    code: lambda_.Code,
+    storage: ReportsStorage,
+    environment: dict[str, str],
+    log_retention: logs.RetentionDays,
+    reserved_concurrency: int,
+) -> PythonFunction:
+    """A function behind the report API: 10 s, the reports bucket and key added to `environment`."""
+    return PythonFunction(
+        scope,
+        construct_id,
+        handler=handler,
+        service=service,
+        code=code,
+        environment={
+            "REPORTS_BUCKET": storage.bucket_name,
+            "KMS_KEY_ARN": storage.reports_key.key_arn,
+            **environment,
+        },
+        log_retention=log_retention,
+        timeout=Duration.seconds(10),
+        reserved_concurrency=reserved_concurrency,
+    )

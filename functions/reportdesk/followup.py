@@ -6,10 +6,7 @@ The child's code is a secret: it is never logged, never put in a metric, never s
 
 from __future__ import annotations
 
-import base64
-import binascii
 import functools
-import json
 import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,13 +17,12 @@ import botocore.session
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
-from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
-from reportdesk import followup_page, followup_store, submission
+from reportdesk import followup_page, followup_store, http_io, submission
 from reportdesk.crypto import DecryptionFailed, EncryptionUnavailable
 from reportdesk.model import MESSAGE_MAX, MESSAGE_MIN, Language, Text
 from reportdesk.reference import reference_for
@@ -36,10 +32,6 @@ from reportdesk.texts import text
 
 READ_PATH: Final = "/api/followup/read"
 MESSAGES_PATH: Final = "/api/followup/messages"
-_JSON: Final = "application/json; charset=utf-8"
-_HTML: Final = "text/html; charset=utf-8"
-# Answers hold replies meant for one child: never cache them anywhere.
-_NO_STORE: Final = {"Cache-Control": "no-store"}
 _CLIENT_CONFIG: Final = Config(
     connect_timeout=3, read_timeout=8, retries={"mode": "standard", "max_attempts": 3}
 )
@@ -53,8 +45,7 @@ _MESSAGE_CODES: Final = {
 
 app = APIGatewayHttpResolver(debug=False)
 logger = Logger(service="followup")
-METRICS_NAMESPACE: Final = "Reportdesk"
-metrics = Metrics(namespace=METRICS_NAMESPACE, service="followup")
+metrics = Metrics(namespace=http_io.METRICS_NAMESPACE, service="followup")
 
 
 class Unavailable(Exception):
@@ -125,17 +116,6 @@ def _bucket() -> str:
     return os.environ["REPORTS_BUCKET"]
 
 
-def _raw_body() -> bytes:
-    event = app.current_event
-    body = event.body or ""
-    if event.is_base64_encoded:
-        try:
-            return base64.b64decode(body, validate=True)
-        except binascii.Error:
-            return b"\xff"  # not UTF-8: answered as a malformed request
-    return body.encode("utf-8", "surrogatepass")
-
-
 def _request() -> Request | Response[str]:
     """The request's fields, or the answer to a body that cannot be read (400, 413, 415)."""
     headers = app.current_event.headers
@@ -143,23 +123,10 @@ def _request() -> Request | Response[str]:
     form = submission.media_type(content_type) == FORM_TYPE
     language = submission.preferred_language(headers.get("accept-language"))
     try:
-        data = submission.read_body(_raw_body(), content_type)
+        data = submission.read_body(http_io.raw_body(app.current_event), content_type)
     except RequestProblem as problem:
         return _problem(problem.status, "followup.error.request", language, form)
     return Request(data, submission.answer_language(data, language), form)
-
-
-def _json(status: int, body: Any) -> Response[str]:
-    return Response(
-        status_code=status,
-        content_type=_JSON,
-        body=json.dumps(body, ensure_ascii=False),
-        headers=_NO_STORE,
-    )
-
-
-def _html(status: int, page: str) -> Response[str]:
-    return Response(status_code=status, content_type=_HTML, body=page, headers=_NO_STORE)
 
 
 def _errors(field: str, code: str, key: str, language: Language) -> dict[str, Any]:
@@ -169,28 +136,25 @@ def _errors(field: str, code: str, key: str, language: Language) -> dict[str, An
 def _problem(status: int, key: str, language: Language, form: bool) -> Response[str]:
     """One problem with the whole request; `field` is `request` and `code` the text's last word."""
     code = key.rsplit(".", 1)[1]
-    _count("FollowupRejected", "reason", code)
+    http_io.count("FollowupRejected", "reason", code)
     if form:
-        return _html(status, followup_page.problem_page("followup.error.title", [key], language))
-    return _json(status, _errors("request", code, key, language))
+        return http_io.html_answer(
+            status, followup_page.problem_page("followup.error.title", [key], language)
+        )
+    return http_io.json_answer(status, _errors("request", code, key, language))
 
 
 def _not_found(language: Language, form: bool) -> Response[str]:
     """The one answer for an unknown, malformed or deleted code: it must not tell them apart."""
-    _count("FollowupRejected", "reason", "unknown_code")
+    http_io.count("FollowupRejected", "reason", "unknown_code")
     if form:
         page = followup_page.problem_page(
             "followup.error.not_found_title", ["followup.error.not_found"], language
         )
-        return _html(404, page)
-    return _json(404, _errors("code", "not_found", "followup.error.not_found", language))
-
-
-def _count(metric: str, dimension: str, value: str) -> None:
-    with single_metric(
-        name=metric, unit=MetricUnit.Count, value=1, namespace=METRICS_NAMESPACE
-    ) as single:
-        single.add_dimension(name=dimension, value=value)
+        return http_io.html_answer(404, page)
+    return http_io.json_answer(
+        404, _errors("code", "not_found", "followup.error.not_found", language)
+    )
 
 
 def _find_report(code: str) -> str | None:
@@ -228,14 +192,14 @@ def read() -> Response[str]:
         entry.sent_at for entry in followup_store.entries(s3, _bucket(), "message", report_id)
     ]
     reference = reference_for(report_id)
-    _count("FollowupRead", "replies", "yes" if replies else "no")
+    http_io.count("FollowupRead", "replies", "yes" if replies else "no")
     logger.info("thread read", outcome="read", report_id=report_id, replies=len(replies))
     if request.form:
         page = followup_page.thread_page(
             reference, replies, messages, wanted.code, request.language
         )
-        return _html(200, page)
-    return _json(
+        return http_io.html_answer(200, page)
+    return http_io.json_answer(
         200,
         {
             "reference": reference,
@@ -252,7 +216,7 @@ def _message_problem(error: ValidationError, request: Request) -> Response[str]:
         if problem["loc"][:1] == ("message",):
             code = _MESSAGE_CODES.get(problem["type"], "invalid")
             key = f"followup.error.message.{code}"
-            _count("FollowupRejected", "reason", f"message_{code}")
+            http_io.count("FollowupRejected", "reason", f"message_{code}")
             if form:
                 sent = {name: request.data.get(name) for name in ("code", "message")}
                 page = followup_page.message_problem_page(
@@ -261,8 +225,8 @@ def _message_problem(error: ValidationError, request: Request) -> Response[str]:
                     sent["message"] if isinstance(sent["message"], str) else "",
                     language,
                 )
-                return _html(422, page)
-            return _json(422, _errors("message", code, key, language))
+                return http_io.html_answer(422, page)
+            return http_io.json_answer(422, _errors("message", code, key, language))
     return _problem(400, "followup.error.request", language, form)
 
 
@@ -290,17 +254,21 @@ def write_message() -> Response[str]:
         now=datetime.now(UTC),
         metadata={"reference": reference_for(report_id), "language": message.language},
     )
-    _count("FollowupMessage", "outcome", "stored")
+    http_io.count("FollowupMessage", "outcome", "stored")
     logger.info("message stored", outcome="stored", report_id=report_id)
     if request.form:
-        return _html(201, followup_page.sent_page(request.language))
-    return _json(201, {"reference": reference_for(report_id), "date": _iso(entry.sent_at)})
+        return http_io.html_answer(201, followup_page.sent_page(request.language))
+    return http_io.json_answer(
+        201, {"reference": reference_for(report_id), "date": _iso(entry.sent_at)}
+    )
 
 
 @app.not_found
 def not_found(_error: NotFoundError) -> Response[str]:
     language = submission.preferred_language(app.current_event.headers.get("accept-language"))
-    return _json(404, _errors("request", "not_found", "error.request.not_found", language))
+    return http_io.json_answer(
+        404, _errors("request", "not_found", "error.request.not_found", language)
+    )
 
 
 # Powertools leaves this decorator untyped; the function itself is fully typed.

@@ -4,10 +4,7 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import functools
-import json
 import os
 from collections.abc import Sequence
 from dataclasses import asdict, replace
@@ -18,11 +15,10 @@ import botocore.session
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
-from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from reportdesk import answer_page, challenge, followup_store, submission
+from reportdesk import answer_page, challenge, followup_store, http_io, submission
 from reportdesk.crypto import EncryptionUnavailable
 from reportdesk.model import FieldError
 from reportdesk.storage import StorageUnavailable
@@ -32,10 +28,6 @@ from reportdesk.texts import Language, text
 REPORTS_PATH: Final = "/api/reports"
 CHALLENGE_PATH: Final = "/api/challenge"
 _ALLOWED: Final = {REPORTS_PATH: "POST", CHALLENGE_PATH: "GET"}
-_JSON: Final = "application/json; charset=utf-8"
-_HTML: Final = "text/html; charset=utf-8"
-# Answers hold a child's reference or a fresh challenge: never cache them, not even privately.
-_NO_STORE: Final = {"Cache-Control": "no-store"}
 # Short timeouts: API Gateway gives up after 30 s, and a 503 lets the page ask the child to retry.
 _CLIENT_CONFIG: Final = Config(
     connect_timeout=3, read_timeout=8, retries={"mode": "standard", "max_attempts": 3}
@@ -44,10 +36,9 @@ _CLIENT_CONFIG: Final = Config(
 # debug=False and log_event=False explicitly: the environment must never turn on event printing.
 app = APIGatewayHttpResolver(debug=False)
 logger = Logger(service="intake")
-METRICS_NAMESPACE: Final = "Reportdesk"
 # This instance only publishes ColdStart; ReportAccepted and ReportRejected each go out on their
-# own (`_count`) so their dimensions never mix.
-metrics = Metrics(namespace=METRICS_NAMESPACE, service="intake")
+# own (`http_io.count`) so their dimensions never mix.
+metrics = Metrics(namespace=http_io.METRICS_NAMESPACE, service="intake")
 
 
 @functools.cache
@@ -105,19 +96,6 @@ def _storage() -> submission.Storage:
     )
 
 
-def _json(status: int, body: Any, headers: dict[str, str] | None = None) -> Response[str]:
-    return Response(
-        status_code=status,
-        content_type=_JSON,
-        body=json.dumps(body, ensure_ascii=False),
-        headers={**_NO_STORE, **(headers or {})},
-    )
-
-
-def _html(status: int, page: str) -> Response[str]:
-    return Response(status_code=status, content_type=_HTML, body=page, headers=_NO_STORE)
-
-
 def _errors_body(errors: Sequence[FieldError], language: Language) -> dict[str, Any]:
     return {
         "errors": [
@@ -127,15 +105,8 @@ def _errors_body(errors: Sequence[FieldError], language: Language) -> dict[str, 
     }
 
 
-def _count(metric: str, dimension: str, value: str) -> None:
-    with single_metric(
-        name=metric, unit=MetricUnit.Count, value=1, namespace=METRICS_NAMESPACE
-    ) as single:
-        single.add_dimension(name=dimension, value=value)
-
-
 def _rejected(status: int, reason: str, **fields: Any) -> None:
-    _count("ReportRejected", "reason", reason)
+    http_io.count("ReportRejected", "reason", reason)
     logger.info("report rejected", outcome="rejected", status=status, reason=reason, **fields)
 
 
@@ -143,19 +114,8 @@ def _request_problem(code: str, status: int, language: Language, form: bool) -> 
     """400, 413, 415, 503: one message about the whole request; nothing was stored."""
     _rejected(status, code)
     if form and status != 415:
-        return _html(status, answer_page.problem_page(code, language))
-    return _json(status, _errors_body([FieldError("request", code)], language))
-
-
-def _raw_body() -> bytes:
-    event = app.current_event
-    body = event.body or ""
-    if event.is_base64_encoded:
-        try:
-            return base64.b64decode(body, validate=True)
-        except binascii.Error:
-            return b"\xff"  # not UTF-8: answered as a malformed request
-    return body.encode("utf-8", "surrogatepass")
+        return http_io.html_answer(status, answer_page.problem_page(code, language))
+    return http_io.json_answer(status, _errors_body([FieldError("request", code)], language))
 
 
 @app.post(REPORTS_PATH)
@@ -165,7 +125,7 @@ def post_report() -> Response[str]:
     form = submission.media_type(content_type) == FORM_TYPE
     language = submission.preferred_language(headers.get("accept-language"))
     try:
-        data = submission.read_body(_raw_body(), content_type)
+        data = submission.read_body(http_io.raw_body(app.current_event), content_type)
     except RequestProblem as problem:
         return _request_problem(problem.code, problem.status, language, form)
     language = submission.answer_language(data, language)
@@ -173,14 +133,14 @@ def post_report() -> Response[str]:
     if isinstance(report, Invalid):
         _rejected(422, "invalid", errors=[f"{e.field}.{e.code}" for e in report.errors])
         if form:
-            return _html(422, answer_page.invalid_page(report.errors, language))
-        return _json(422, _errors_body(report.errors, language))
+            return http_io.html_answer(422, answer_page.invalid_page(report.errors, language))
+        return http_io.json_answer(422, _errors_body(report.errors, language))
     try:
         outcome = submission.accept(report, _storage(), challenge.utc_now())
     except (EncryptionUnavailable, StorageUnavailable) as error:
         logger.error("report not stored", outcome="unavailable", error=type(error).__name__)
         return _request_problem("unavailable", 503, language, form)
-    _count("ReportAccepted", "triage", outcome.triage)
+    http_io.count("ReportAccepted", "triage", outcome.triage)
     logger.info(
         "report accepted",
         outcome="accepted",
@@ -196,8 +156,8 @@ def post_report() -> Response[str]:
         page = answer_page.success_page(
             answer.reference, language, contact_wanted, answer.followup_code
         )
-        return _html(201, page)
-    return _json(201, asdict(answer))
+        return http_io.html_answer(201, page)
+    return http_io.json_answer(201, asdict(answer))
 
 
 @app.get(CHALLENGE_PATH)
@@ -205,8 +165,10 @@ def get_challenge() -> Response[str]:
     secret = _challenge_secret()
     if secret is None:
         language = submission.preferred_language(app.current_event.headers.get("accept-language"))
-        return _json(503, _errors_body([FieldError("request", "unavailable")], language))
-    return _json(200, challenge.new_challenge(secret, challenge.utc_now()))
+        return http_io.json_answer(
+            503, _errors_body([FieldError("request", "unavailable")], language)
+        )
+    return http_io.json_answer(200, challenge.new_challenge(secret, challenge.utc_now()))
 
 
 @app.not_found
@@ -216,9 +178,9 @@ def not_found(_error: NotFoundError) -> Response[str]:
     if allowed is not None:
         _rejected(405, "method_not_allowed")
         body = _errors_body([FieldError("request", "method_not_allowed")], language)
-        return _json(405, body, {"Allow": allowed})
+        return http_io.json_answer(405, body, {"Allow": allowed})
     _rejected(404, "not_found")
-    return _json(404, _errors_body([FieldError("request", "not_found")], language))
+    return http_io.json_answer(404, _errors_body([FieldError("request", "not_found")], language))
 
 
 # Powertools leaves this decorator untyped; the function itself is fully typed.

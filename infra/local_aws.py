@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +16,29 @@ SENDER = "meldingen@example.org"
 RECIPIENTS = ("api-lien@example.org", "api-ellen@example.org")
 # Objects the mailer announces: reports, and the children's follow-up messages.
 REPORTS_PREFIXES = ("reports/", "messages/")
+
+
+_S3_WRITE_LOCK = threading.Lock()
+
+
+def make_conditional_writes_atomic() -> None:
+    """Make moto's S3 PutObject check If-None-Match / If-Match and write as one step.
+
+    moto checks the condition and then writes without a lock, so two concurrent conditional writes
+    can both succeed; real S3 lets only one of them win, and exactly-once storage relies on that.
+    """
+    from moto.s3.responses import S3Response
+
+    put_object = S3Response.put_object
+    if getattr(put_object, "atomic", False):
+        return
+
+    def atomic_put_object(self: S3Response) -> Any:
+        with _S3_WRITE_LOCK:
+            return put_object(self)
+
+    atomic_put_object.atomic = True  # type: ignore[attr-defined]
+    S3Response.put_object = atomic_put_object  # type: ignore[method-assign]
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.server import ThreadedMotoServer
 from moto.ses.models import Message, RawMessage, ses_backends
 
-from infra.local_aws import REGION, Resources, create_resources
+from infra.local_aws import REGION, Resources, create_resources, make_conditional_writes_atomic
 
 HOST = "127.0.0.1"
 # HSTS would pin 127.0.0.1 to HTTPS in the developer's browser; everything else is as in production.
@@ -99,10 +99,20 @@ class LambdaContext:
 
 
 def load_handler(spec: str) -> Handler:
-    """Import `module:function` (after the environment is set, as Lambda does)."""
+    """Import `module:function` (after the environment is set, as Lambda does).
+
+    A Lambda instance serves one request at a time, and Powertools keeps the current request in
+    module state: the returned handler runs one call at a time too.
+    """
     module_name, _, attribute = spec.partition(":")
     handler: Handler = getattr(importlib.import_module(module_name), attribute)
-    return handler
+    lock = threading.Lock()
+
+    def one_at_a_time(event: dict[str, Any], context: Any) -> Any:
+        with lock:
+            return handler(event, context)
+
+    return one_at_a_time
 
 
 # --- API Gateway --------------------------------------------------------------------------------
@@ -497,6 +507,7 @@ def load_security_headers(path: Path) -> dict[str, str]:
 
 def start_aws() -> tuple[ThreadedMotoServer, Resources]:
     """Start moto on a free loopback port and create the environment's resources in it."""
+    make_conditional_writes_atomic()
     moto = ThreadedMotoServer(ip_address=HOST, port=0, verbose=False)
     moto.start()
     host, port = moto.get_host_and_port()

@@ -1,14 +1,31 @@
-"""Shared fixtures: real moto services holding the same resources as a deployed environment."""
+"""Shared fixtures: real moto services holding the same resources as a deployed environment, and
+one Debian Chromium for every browser test of the session.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import boto3
 import pytest
 from moto import mock_aws
+from playwright.sync_api import Browser, Playwright, sync_playwright
 
-from infra.local_aws import Resources, create_resources
+from infra.local_aws import Resources, create_resources, make_conditional_writes_atomic
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+make_conditional_writes_atomic()
 
 
 @pytest.fixture
@@ -36,3 +53,20 @@ def resources(aws: None, monkeypatch: pytest.MonkeyPatch) -> Resources:
     for name, value in res.environment().items():
         monkeypatch.setenv(name, value)
     return res
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    """One Playwright driver per session: the sync API allows only one at a time."""
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    """Debian's Chromium (Playwright's download cannot work here); `make chromium` installs it."""
+    if not CHROMIUM.is_file():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (`make chromium`)")
+    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import os
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any, Final
 
@@ -24,10 +23,10 @@ from pydantic_core import PydanticCustomError
 
 from reportdesk import followup_page, followup_store, http_io, submission
 from reportdesk.crypto import DecryptionFailed, EncryptionUnavailable
+from reportdesk.http_io import Request
 from reportdesk.model import MESSAGE_MAX, MESSAGE_MIN, Language, Text
 from reportdesk.reference import reference_for
 from reportdesk.storage import StorageUnavailable
-from reportdesk.submission import FORM_TYPE, RequestProblem
 from reportdesk.texts import text
 
 READ_PATH: Final = "/api/followup/read"
@@ -74,15 +73,6 @@ class MessageIn(ReadIn):
         return value.strip() if isinstance(value, str) else value
 
 
-@dataclass(frozen=True)
-class Request:
-    """What every route needs to answer: the fields, the language and the answer's form."""
-
-    data: dict[str, Any]
-    language: Language
-    form: bool
-
-
 @functools.cache
 def _clients(region: str) -> tuple[Any, Any, Any]:
     """The botocore session and the S3 and Secrets Manager clients, made once per container."""
@@ -118,15 +108,12 @@ def _bucket() -> str:
 
 def _request() -> Request | Response[str]:
     """The request's fields, or the answer to a body that cannot be read (400, 413, 415)."""
-    headers = app.current_event.headers
-    content_type = headers.get("content-type")
-    form = submission.media_type(content_type) == FORM_TYPE
-    language = submission.preferred_language(headers.get("accept-language"))
-    try:
-        data = submission.read_body(http_io.raw_body(app.current_event), content_type)
-    except RequestProblem as problem:
-        return _problem(problem.status, "followup.error.request", language, form)
-    return Request(data, submission.answer_language(data, language), form)
+    request = http_io.read_request(app.current_event)
+    if isinstance(request, http_io.Unreadable):
+        return _problem(
+            request.problem.status, "followup.error.request", request.language, request.form
+        )
+    return request
 
 
 def _errors(field: str, code: str, key: str, language: Language) -> dict[str, Any]:
@@ -282,9 +269,8 @@ def unexpected(error: Exception) -> Response[str]:
         error=type(error).__name__,
         expected=isinstance(error, expected),
     )
-    headers = app.current_event.headers
-    language = submission.preferred_language(headers.get("accept-language"))
-    form = submission.media_type(headers.get("content-type")) == FORM_TYPE
+    language = submission.preferred_language(app.current_event.headers.get("accept-language"))
+    form = http_io.is_form(app.current_event)
     return _problem(503, "followup.error.unavailable", language, form)
 
 

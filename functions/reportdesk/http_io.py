@@ -1,5 +1,5 @@
-"""HTTP plumbing of the intake and follow-up functions: the raw request body, uncached JSON and
-HTML answers, and one-off metric counts.
+"""HTTP plumbing of the intake and follow-up functions: reading a posted request, uncached JSON
+and HTML answers, and one-off metric counts.
 """
 
 from __future__ import annotations
@@ -7,11 +7,16 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from dataclasses import dataclass
 from typing import Any, Final
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from aws_lambda_powertools.utilities.data_classes.common import BaseProxyEvent
+
+from reportdesk import submission
+from reportdesk.submission import FORM_TYPE, RequestProblem
+from reportdesk.texts import Language
 
 METRICS_NAMESPACE: Final = "Reportdesk"
 JSON_TYPE: Final = "application/json; charset=utf-8"
@@ -30,6 +35,40 @@ def raw_body(event: BaseProxyEvent) -> bytes:
         except binascii.Error:
             return b"\xff"  # not UTF-8: answered as a malformed request
     return body.encode("utf-8", "surrogatepass")
+
+
+@dataclass(frozen=True)
+class Request:
+    """What every route needs to answer: the fields, the language and the answer's form."""
+
+    data: dict[str, Any]
+    language: Language
+    form: bool
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A body that cannot be read (400, 413, 415), and the language and form of the answer."""
+
+    problem: RequestProblem
+    language: Language
+    form: bool
+
+
+def is_form(event: BaseProxyEvent) -> bool:
+    """A form post (the page without JavaScript) is answered with a page, not with JSON."""
+    return submission.media_type(event.headers.get("content-type")) == FORM_TYPE
+
+
+def read_request(event: BaseProxyEvent) -> Request | Unreadable:
+    """A JSON or form post; answered in the language it names, else the Accept-Language one."""
+    form = is_form(event)
+    language = submission.preferred_language(event.headers.get("accept-language"))
+    try:
+        data = submission.read_body(raw_body(event), event.headers.get("content-type"))
+    except RequestProblem as problem:
+        return Unreadable(problem, language, form)
+    return Request(data, submission.answer_language(data, language), form)
 
 
 def json_answer(status: int, body: Any, headers: dict[str, str] | None = None) -> Response[str]:

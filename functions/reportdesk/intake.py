@@ -22,7 +22,7 @@ from reportdesk import answer_page, challenge, followup_store, http_io, submissi
 from reportdesk.crypto import EncryptionUnavailable
 from reportdesk.model import FieldError
 from reportdesk.storage import StorageUnavailable
-from reportdesk.submission import FORM_TYPE, Invalid, RequestProblem
+from reportdesk.submission import Invalid
 from reportdesk.texts import Language, text
 
 REPORTS_PATH: Final = "/api/reports"
@@ -120,16 +120,12 @@ def _request_problem(code: str, status: int, language: Language, form: bool) -> 
 
 @app.post(REPORTS_PATH)
 def post_report() -> Response[str]:
-    headers = app.current_event.headers
-    content_type = headers.get("content-type")
-    form = submission.media_type(content_type) == FORM_TYPE
-    language = submission.preferred_language(headers.get("accept-language"))
-    try:
-        data = submission.read_body(http_io.raw_body(app.current_event), content_type)
-    except RequestProblem as problem:
-        return _request_problem(problem.code, problem.status, language, form)
-    language = submission.answer_language(data, language)
-    report = submission.validate(data)
+    request = http_io.read_request(app.current_event)
+    if isinstance(request, http_io.Unreadable):
+        problem = request.problem
+        return _request_problem(problem.code, problem.status, request.language, request.form)
+    language, form = request.language, request.form
+    report = submission.validate(request.data)
     if isinstance(report, Invalid):
         _rejected(422, "invalid", errors=[f"{e.field}.{e.code}" for e in report.errors])
         if form:
@@ -189,7 +185,7 @@ def unexpected(error: Exception) -> Response[str]:
     # Only the type: an exception's message might quote what the child wrote.
     logger.error("unexpected error", outcome="unavailable", error=type(error).__name__)
     language = submission.preferred_language(app.current_event.headers.get("accept-language"))
-    form = submission.media_type(app.current_event.headers.get("content-type")) == FORM_TYPE
+    form = http_io.is_form(app.current_event)
     return _request_problem("unavailable", 503, language, form)
 
 

@@ -17,6 +17,9 @@ from reportdesk import followup, model
 from reportdesk.texts import TEXTS, text
 
 MARKER: Final = "<!-- my-report -->"
+# Loaded only on the page with the form (read by main.html).
+STYLES = ["assets/stylesheets/form.css"]
+SCRIPTS = ["assets/javascripts/my-report.js"]
 TEMPLATE: Final = "partials/my-report.html"
 
 
@@ -53,4 +56,6 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
         return html
     if html.count(MARKER) > 1:
         raise ValueError(f"{page.file.src_uri}: the My report form can appear only once on a page")
+    page.meta["styles"] = STYLES
+    page.meta["scripts"] = SCRIPTS
     return html.replace(MARKER, render(config, str(config.theme["language"])))

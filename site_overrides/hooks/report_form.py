@@ -18,6 +18,9 @@ from reportdesk import answer_page, challenge, model
 from reportdesk.texts import TEXTS, text
 
 MARKER: Final = "<!-- report-form -->"
+# Loaded only on the page with the form (read by main.html).
+STYLES = ["assets/stylesheets/form.css"]
+SCRIPTS = ["assets/javascripts/altcha-solver.js", "assets/javascripts/report-form.js"]
 TEMPLATE: Final = "partials/report-form.html"
 ACTION: Final = "/api/reports"
 CHALLENGE_URL: Final = "/api/challenge"
@@ -98,4 +101,6 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
         return html
     if html.count(MARKER) > 1:
         raise ValueError(f"{page.file.src_uri}: the report form can appear only once on a page")
+    page.meta["styles"] = STYLES
+    page.meta["scripts"] = SCRIPTS
     return html.replace(MARKER, render_form(config, str(config.theme["language"])))

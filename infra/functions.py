@@ -7,6 +7,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
+from reportdesk.http_io import METRICS_NAMESPACE
 
 from infra import nag
 from infra.package import SOURCE, LocalBundling
@@ -14,7 +15,6 @@ from infra.storage import ReportsStorage
 
 RUNTIME = lambda_.Runtime.PYTHON_3_13
 ARCHITECTURE = lambda_.Architecture.ARM_64
-METRICS_NAMESPACE = "ReportDesk"
 
 
 def code() -> lambda_.Code:

@@ -304,6 +304,20 @@ def test_mailer_environment_carries_the_mail_settings(synth: Synth) -> None:
     }
 
 
+def test_every_function_publishes_metrics_where_the_code_does(synth: Synth) -> None:
+    from reportdesk.http_io import METRICS_NAMESPACE
+
+    functions = [
+        r for r in synth.template["Resources"].values() if r["Type"] == "AWS::Lambda::Function"
+    ]
+    namespaces = {
+        f["Properties"]["Environment"]["Variables"].get("POWERTOOLS_METRICS_NAMESPACE")
+        for f in functions
+        if "POWERTOOLS_SERVICE_NAME" in f["Properties"].get("Environment", {}).get("Variables", {})
+    }
+    assert namespaces == {METRICS_NAMESPACE}
+
+
 def test_challenge_secret_is_generated_not_written_down(synth: Synth) -> None:
     secret = synth.template["Resources"][by_path(synth, "Api/ChallengeSecret/Resource")]
     assert "SecretString" not in secret["Properties"]

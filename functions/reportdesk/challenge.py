@@ -26,8 +26,9 @@ from reportdesk.model import Triage
 
 # Numbers the client may have to try (SHA-256 each; half of them on average). Chosen so that a
 # mid-range phone solves in about a second; solve time measured in bench/results.md.
-# Measured: median 0.73 s (10 challenges) in Chromium 156 with the page's altcha-solver.js on the
-# 2 shared cores of the dev machine, busy (tests/browser/test_browser_proof_of_work.py).
+# Measured in Chromium 156 with the page's altcha-solver.js on this project's 2-core dev machine:
+# median 0.21 s over 12 challenges when quiet (`make bench`, 2026-11-28), 0.73 s when busy; a
+# mid-range phone is a few times slower than a server core, so about a second.
 MAX_NUMBER: Final = 50_000
 CHALLENGE_LIFETIME: Final = timedelta(minutes=10)
 # A person needs longer than this to read the form and write a report; scripts do not.

@@ -5,17 +5,27 @@ Used by the local server (`make serve`) and by the tests, so both exercise the s
 
 from __future__ import annotations
 
+import base64
 import json
 import secrets
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any
+
+from cryptography.hazmat.primitives.hashes import SHA1
+from cryptography.hazmat.primitives.twofactor.totp import TOTP
 
 REGION = "eu-west-1"
 SENDER = "meldingen@example.org"
 RECIPIENTS = ("api-lien@example.org", "api-ellen@example.org")
 # Objects the mailer announces: reports, and the children's follow-up messages.
 REPORTS_PREFIXES = ("reports/", "messages/")
+# The web inbox: its readers' group, the one local API person, and how long access records stay.
+READERS_GROUP = "readers"
+INBOX_USER = "api-lien@example.org"
+AUDIT_RETENTION_DAYS = 1
+RETENTION_DAYS = 365
 
 
 _S3_WRITE_LOCK = threading.Lock()
@@ -54,6 +64,12 @@ class Resources:
     followup_secret_id: str
     sender: str
     recipients: tuple[str, ...]
+    audit_bucket: str
+    user_pool_id: str
+    client_id: str
+    inbox_user: str
+    inbox_password: str
+    totp_secret: str
 
     def environment(self, hourly_cap: int = 10) -> dict[str, str]:
         """The function environment variables (see README, "Storage layout")."""
@@ -67,7 +83,117 @@ class Resources:
             "MAIL_RECIPIENTS": ",".join(self.recipients),
             "MAIL_HOURLY_CAP": str(hourly_cap),
             "SES_CONFIGURATION_SET": "reports",
+            "AUDIT_BUCKET": self.audit_bucket,
+            "RETENTION_DAYS": str(RETENTION_DAYS),
+            "INBOX_USER_POOL_ID": self.user_pool_id,
+            "INBOX_CLIENT_ID": self.client_id,
         }
+
+
+def totp_code(secret: str, at: float | None = None) -> str:
+    """The RFC 6238 code of a base32 secret (what an authenticator app shows). Not pyotp: it
+    refuses moto's 60-bit secret; `cryptography` is what moto checks the codes with."""
+    key = base64.b32decode(secret.upper() + "=" * (-len(secret) % 8))
+    totp = TOTP(key, 6, SHA1(), 30, enforce_key_length=False)
+    return totp.generate(time.time() if at is None else at).decode()
+
+
+def fresh_totp_code(secret: str) -> str:
+    """A code that stays valid for a few seconds more (moto accepts the current step only)."""
+    if time.time() % 30 > 25:
+        time.sleep(30 - time.time() % 30 + 0.1)
+    return totp_code(secret)
+
+
+@dataclass(frozen=True)
+class UserPool:
+    pool_id: str
+    client_id: str
+
+
+def create_user_pool(cognito: Any, name: str) -> UserPool:
+    """As the CDK stack's pool: no self sign-up, TOTP required, 12 characters, group `readers`,
+    an app client without secret for USER_PASSWORD_AUTH and refresh."""
+    pool_id = cognito.create_user_pool(
+        PoolName=f"{name}-inbox",
+        UsernameAttributes=["email"],
+        AdminCreateUserConfig={"AllowAdminCreateUserOnly": True},
+        Policies={"PasswordPolicy": {"MinimumLength": 12}},
+    )["UserPool"]["Id"]
+    cognito.set_user_pool_mfa_config(
+        UserPoolId=pool_id,
+        SoftwareTokenMfaConfiguration={"Enabled": True},
+        MfaConfiguration="ON",
+    )
+    client_id = cognito.create_user_pool_client(
+        UserPoolId=pool_id,
+        ClientName=f"{name}-inbox",
+        GenerateSecret=False,
+        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        AccessTokenValidity=15,
+        IdTokenValidity=15,
+        RefreshTokenValidity=8,
+        TokenValidityUnits={"AccessToken": "minutes", "IdToken": "minutes", "RefreshToken": "hours"},
+        EnableTokenRevocation=True,
+    )["UserPoolClient"]["ClientId"]
+    cognito.create_group(UserPoolId=pool_id, GroupName=READERS_GROUP)
+    return UserPool(pool_id, client_id)
+
+
+def create_person(
+    cognito: Any, pool: UserPool, email: str, *, reader: bool = True
+) -> tuple[str, str]:
+    """An API person with a permanent password and an enrolled authenticator: (password, secret).
+
+    moto never asks for MFA_SETUP, so the person is enrolled here, as they would be at their first
+    sign-in: AssociateSoftwareToken, VerifySoftwareToken, SetUserMFAPreference.
+    """
+    password = f"Local-{secrets.token_urlsafe(12)}-1a"
+    cognito.admin_create_user(
+        UserPoolId=pool.pool_id,
+        Username=email,
+        UserAttributes=[
+            {"Name": "email", "Value": email},
+            {"Name": "email_verified", "Value": "true"},
+        ],
+        MessageAction="SUPPRESS",
+    )
+    cognito.admin_set_user_password(
+        UserPoolId=pool.pool_id, Username=email, Password=password, Permanent=True
+    )
+    if reader:
+        cognito.admin_add_user_to_group(
+            UserPoolId=pool.pool_id, Username=email, GroupName=READERS_GROUP
+        )
+    signed_in = cognito.initiate_auth(
+        ClientId=pool.client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": email, "PASSWORD": password},
+    )
+    access = signed_in["AuthenticationResult"]["AccessToken"]
+    secret = cognito.associate_software_token(AccessToken=access)["SecretCode"]
+    cognito.verify_software_token(AccessToken=access, UserCode=fresh_totp_code(secret))
+    cognito.set_user_mfa_preference(
+        AccessToken=access, SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True}
+    )
+    return password, secret
+
+
+def create_audit_bucket(s3: Any, bucket: str) -> None:
+    """The access record: Object Lock in compliance mode, so no entry can be rewritten or deleted
+    before its retention ends (a short one locally)."""
+    s3.create_bucket(
+        Bucket=bucket,
+        CreateBucketConfiguration={"LocationConstraint": REGION},
+        ObjectLockEnabledForBucket=True,
+    )
+    s3.put_object_lock_configuration(
+        Bucket=bucket,
+        ObjectLockConfiguration={
+            "ObjectLockEnabled": "Enabled",
+            "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Days": AUDIT_RETENTION_DAYS}},
+        },
+    )
 
 
 def create_resources(session: Any, name: str = "local") -> Resources:
@@ -142,6 +268,12 @@ def create_resources(session: Any, name: str = "local") -> Resources:
     ses.create_email_identity(EmailIdentity=SENDER)
     ses.create_configuration_set(ConfigurationSetName="reports")
 
+    audit_bucket = f"{name}-audit"
+    create_audit_bucket(s3, audit_bucket)
+    cognito = session.client("cognito-idp", region_name=REGION)
+    pool = create_user_pool(cognito, name)
+    password, totp_secret = create_person(cognito, pool, INBOX_USER)
+
     return Resources(
         region=REGION,
         reports_bucket=bucket,
@@ -152,4 +284,35 @@ def create_resources(session: Any, name: str = "local") -> Resources:
         followup_secret_id=followup["ARN"],
         sender=SENDER,
         recipients=RECIPIENTS,
+        audit_bucket=audit_bucket,
+        user_pool_id=pool.pool_id,
+        client_id=pool.client_id,
+        inbox_user=INBOX_USER,
+        inbox_password=password,
+        totp_secret=totp_secret,
     )
+
+
+def main(argv: list[str]) -> int:
+    """`python -m infra.local_aws totp`: the local API person's current authenticator code."""
+    import shlex
+    import sys
+    from pathlib import Path
+
+    if argv != ["totp"]:
+        print("usage: python -m infra.local_aws totp", file=sys.stderr)
+        return 2
+    env = Path(".local") / "inbox.env"
+    for line in env.read_text(encoding="utf-8").splitlines():
+        words = shlex.split(line, comments=True)
+        if words[:1] == ["export"] and words[1].startswith("INBOX_TOTP_SECRET="):
+            print(fresh_totp_code(words[1].partition("=")[2]))
+            return 0
+    print(f"no INBOX_TOTP_SECRET in {env}: start `make serve` first", file=sys.stderr)
+    return 1
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(main(sys.argv[1:]))

@@ -36,6 +36,7 @@ from moto.server import ThreadedMotoServer
 from moto.ses.models import Message, RawMessage, ses_backends
 
 from infra.local_aws import REGION, Resources, create_resources, make_conditional_writes_atomic
+from infra.local_jwt import JwtAuthorizer, bearer, issuer
 
 HOST = "127.0.0.1"
 # HSTS would pin 127.0.0.1 to HTTPS in the developer's browser; everything else is as in production.
@@ -66,13 +67,19 @@ INBOX_ENV_NAMES = (
     "AWS_SECRET_ACCESS_KEY",
     "REPORTS_BUCKET",
     "KMS_KEY_ARN",
+    "AUDIT_BUCKET",
 )
 MAILER_HANDLER = "reportdesk.mailer:handler"
 DIGEST_HANDLER = "reportdesk.mailer:digest_handler"
 INTAKE_HANDLER = "reportdesk.intake:handler"
 FOLLOWUP_HANDLER = "reportdesk.followup:handler"
-# As the HTTP API's routes: the follow-up function answers these, the intake function the rest.
+INBOX_HANDLER = "reportdesk.webinbox.handler:handler"
+SIGNIN_HANDLER = "reportdesk.webinbox.signin:handler"
+# As the HTTP API's routes: the follow-up function answers these, the inbox functions theirs
+# (the reports only behind the JWT authorizer), the intake function the rest.
 FOLLOWUP_PATH_PREFIX = "/api/followup/"
+INBOX_PATH_PREFIX = "/api/inbox/"
+SIGNIN_PATH_PREFIX = "/api/inbox/auth/"
 
 log = logging.getLogger("local_server")
 
@@ -407,10 +414,28 @@ class LocalHandler(BaseHTTPRequestHandler):
             self.read_body(),
             self.client_address[0],
         )
-        followup = urlsplit(self.path).path.startswith(FOLLOWUP_PATH_PREFIX)
-        name, function = (
-            ("followup", self.server.followup) if followup else ("intake", self.server.intake)
-        )
+        path = urlsplit(self.path).path
+        if path.startswith(SIGNIN_PATH_PREFIX):
+            name, function = "inbox-signin", self.server.signin
+        elif path.startswith(INBOX_PATH_PREFIX):
+            # What API Gateway's JWT authorizer does before the inbox function is called.
+            claims = self.server.authorizer.claims(bearer(event["headers"]))
+            if claims is None:
+                return HttpResponse(
+                    401,
+                    [
+                        ("content-type", "application/json"),
+                        ("www-authenticate", "Bearer"),
+                        ("cache-control", "no-store"),
+                    ],
+                    b'{"message":"Unauthorized"}',
+                )
+            event["requestContext"]["authorizer"] = {"jwt": {"claims": claims, "scopes": None}}
+            name, function = "inbox", self.server.inbox
+        elif path.startswith(FOLLOWUP_PATH_PREFIX):
+            name, function = "followup", self.server.followup
+        else:
+            name, function = "intake", self.server.intake
         try:
             result = function(event, LambdaContext(name))
         except Exception:
@@ -489,6 +514,9 @@ class LocalHttpServer(ThreadingHTTPServer):
         self.security_headers = security_headers
         self.intake: Handler = not_loaded
         self.followup: Handler = not_loaded
+        self.inbox: Handler = not_loaded
+        self.signin: Handler = not_loaded
+        self.authorizer = JwtAuthorizer(jwks_url="", issuer="", audience="")
 
 
 # --- putting it together ------------------------------------------------------------------------
@@ -515,19 +543,42 @@ def start_aws() -> tuple[ThreadedMotoServer, Resources]:
     os.environ.update(FAKE_CREDENTIALS)
     os.environ["AWS_ENDPOINT_URL"] = f"http://{host}:{port}"
     os.environ["AWS_DEFAULT_REGION"] = REGION
+    # moto then checks the authenticator codes, as Cognito does.
+    os.environ["MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP"] = "true"
     resources = create_resources(boto3.Session())
     os.environ.update(resources.environment())
     return moto, resources
 
 
-def write_inbox_env(state_dir: Path) -> Path:
-    """The settings `api-inbox --local` reads to talk to this server's emulated AWS."""
+def authorizer(resources: Resources) -> JwtAuthorizer:
+    """The JWT authorizer of the local pool; moto serves its keys at `<endpoint>/<pool>/...`."""
+    return JwtAuthorizer(
+        jwks_url=f"{os.environ['AWS_ENDPOINT_URL']}/{resources.user_pool_id}/.well-known/jwks.json",
+        issuer=issuer(resources.region, resources.user_pool_id),
+        audience=resources.client_id,
+    )
+
+
+def write_inbox_env(state_dir: Path, resources: Resources, url: str) -> Path:
+    """The settings `api-inbox --local` reads to talk to this server's emulated AWS, and the
+    local API person's sign-in for the web inbox (a local secret: .local/ is not committed)."""
     state_dir.mkdir(parents=True, exist_ok=True)
     path = state_dir / "inbox.env"
-    path.write_text(
-        "# Written by `make serve`: the emulated AWS of the running local server.\n"
-        + "".join(f"export {name}={shlex.quote(os.environ[name])}\n" for name in INBOX_ENV_NAMES)
-    )
+    values = {name: os.environ[name] for name in INBOX_ENV_NAMES}
+    values |= {
+        "INBOX_URL": f"{url}inbox/",
+        "INBOX_USER_POOL_ID": resources.user_pool_id,
+        "INBOX_CLIENT_ID": resources.client_id,
+        "INBOX_USER": resources.inbox_user,
+        "INBOX_PASSWORD": resources.inbox_password,
+        "INBOX_TOTP_SECRET": resources.totp_secret,
+    }
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(
+            "# Written by `make serve`: the emulated AWS of the running local server.\n"
+            + "".join(f"export {name}={shlex.quote(value)}\n" for name, value in values.items())
+        )
     return path
 
 
@@ -576,14 +627,21 @@ def main(argv: list[str] | None = None) -> int:
         # Imported only now, like Lambda: the functions read their environment at import time.
         httpd.intake = load_handler(INTAKE_HANDLER)
         httpd.followup = load_handler(FOLLOWUP_HANDLER)
-        inbox_env = write_inbox_env(args.state_dir)
+        httpd.inbox = load_handler(INBOX_HANDLER)
+        httpd.signin = load_handler(SIGNIN_HANDLER)
+        httpd.authorizer = authorizer(resources)
+        url = f"http://{HOST}:{httpd.server_address[1]}/"
+        inbox_env = write_inbox_env(args.state_dir, resources, url)
         consumer = QueueConsumer(resources, stop)
         consumer.start()
         HourlyDigest(load_handler(DIGEST_HANDLER), stop).start()
-        url = f"http://{HOST}:{httpd.server_address[1]}/"
         print(
             f"\nThe site and the report API: {url}\n"
             f"E-mails sent by the mailer:  {url}_local/outbox\n"
+            f"The API persons' web inbox:  {url}inbox/\n"
+            f"    sign in as {resources.inbox_user}, password and authenticator secret in "
+            f"{inbox_env}\n"
+            "    (INBOX_PASSWORD; the 6-digit code: .venv/bin/python -m infra.local_aws totp)\n"
             f"Read the reports with the emulated AWS ({inbox_env}):\n"
             "    .venv/bin/api-inbox --local list\n"
             "    .venv/bin/api-inbox --local show <reference>\n"

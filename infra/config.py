@@ -47,6 +47,7 @@ class Config:
     intake_concurrency: int = 5
     log_retention_days: int = 90
     readers: tuple[str, ...] = field(default_factory=tuple)
+    audit_retention_days: int = 730
 
     @property
     def production(self) -> bool:
@@ -130,6 +131,7 @@ def parse(env: str, raw: dict[str, Any]) -> Config:
         intake_concurrency=_int(raw, "intake_concurrency", 5, 1, 100),
         log_retention_days=_int(raw, "log_retention_days", 90, 1, 3653),
         readers=_strings(raw, "readers"),
+        audit_retention_days=_int(raw, "audit_retention_days", 730, 1, 3650),
     )
     if config.log_retention_days not in LOG_RETENTION_DAYS:
         raise ConfigError(f"log_retention_days must be one of {LOG_RETENTION_DAYS}")

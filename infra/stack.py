@@ -16,6 +16,7 @@ from infra.api import ReportApi
 from infra.config import LOG_RETENTION_DAYS, Config
 from infra.followup import Followup
 from infra.functions import code
+from infra.inbox import Inbox
 from infra.notifications import Notifications
 from infra.storage import ReportsStorage
 from infra.website import Website
@@ -79,6 +80,16 @@ class ReportDeskStack(Stack):
             code=lambda_code,
             log_retention=log_retention,
         )
+        self.inbox = Inbox(
+            self,
+            "Inbox",
+            config=config,
+            storage=self.storage,
+            api=self.api,
+            code=lambda_code,
+            log_retention=log_retention,
+            access_logs=self.access_logs,
+        )
         self.website = Website(
             self,
             "Website",
@@ -96,6 +107,8 @@ class ReportDeskStack(Stack):
         self.alarms.watch_function("Followup", self.followup.function.function, "followup")
         self.alarms.watch_function("Mailer", self.notifications.mailer.function, "mailer")
         self.alarms.watch_function("Digest", self.notifications.digest.function, "digest")
+        self.alarms.watch_function("Inbox", self.inbox.function.function, "inbox")
+        self.alarms.watch_function("InboxSignIn", self.inbox.signin.function, "inbox-signin")
 
         site = config.domain or self.website.distribution.distribution_domain_name
         CfnOutput(self, "SiteUrl", value=f"https://{site}")

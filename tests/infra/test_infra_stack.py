@@ -8,6 +8,7 @@ from typing import Any
 from conftest import Synth
 
 from infra.app import HEADERS_FILE
+from infra.inbox import INBOX_ROUTES, SIGN_IN_STEPS
 from infra.security_headers import load_headers
 
 CRYPTO_ACTIONS = {
@@ -155,7 +156,7 @@ def test_readers_role_trusts_only_configured_principals(synth: Synth) -> None:
 
 def test_buckets_block_all_public_access(synth: Synth) -> None:
     buckets = synth.resources("AWS::S3::Bucket")
-    assert len(buckets) == 3
+    assert len(buckets) == 4
     for bucket in buckets.values():
         assert bucket["Properties"]["PublicAccessBlockConfiguration"] == {
             "BlockPublicAcls": True,
@@ -348,6 +349,8 @@ def test_api_routes(synth: Synth) -> None:
         "GET /api/challenge",
         "POST /api/followup/read",
         "POST /api/followup/messages",
+        *(f"{method.value} {path}" for method, path in INBOX_ROUTES),
+        *(f"POST /api/inbox/auth/{step}" for step in SIGN_IN_STEPS),
     }
 
 
@@ -496,8 +499,9 @@ def test_alarms_on_function_errors_and_throttles(synth: Synth) -> None:
             "Followup/Function",
             "Notifications/Mailer",
             "Notifications/Digest",
+            "Inbox/Function",
         )
-    ]
+    ] + [{"Ref": by_path(synth, "Inbox/SignIn/Function/Resource")}]
     metrics = alarm_metrics(synth)
     assert metrics[("AWS/Lambda", "Errors")] == functions
     assert metrics[("AWS/Lambda", "Throttles")] == functions
@@ -512,7 +516,7 @@ def test_alarm_topic_mails_the_maintainers(synth: Synth) -> None:
 
 def test_every_log_group_has_a_retention(synth: Synth) -> None:
     groups = synth.resources("AWS::Logs::LogGroup")
-    assert len(groups) == 6
+    assert len(groups) == 8
     for group in groups.values():
         assert group["Properties"]["RetentionInDays"] == synth.config.log_retention_days
 

@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 
-.PHONY: venv serve preview build test lint bench synth deploy package chromium clean
+.PHONY: venv serve preview build test lint bench synth deploy package chromium clean add-reader
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -60,6 +60,11 @@ node_modules/.bin/cdk: package.json
 
 deploy: build package node_modules/.bin/cdk
 	node_modules/.bin/cdk deploy --all --app "$(BIN)/python -m infra.app" -c env=$(ENV) --require-approval $(APPROVAL)
+
+## add-reader: an account in the web inbox for an API person; Cognito e-mails the invitation
+add-reader: $(STAMP)
+	@test -n "$(EMAIL)" || { echo "usage: make add-reader EMAIL=name@example.org ENV=staging"; exit 2; }
+	$(BIN)/python -m infra.add_reader --env $(ENV) --email $(EMAIL)
 
 clean:
 	rm -rf site build cdk.out .local .pytest_cache .mypy_cache .ruff_cache

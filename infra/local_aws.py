@@ -94,7 +94,8 @@ def totp_code(secret: str, at: float | None = None) -> str:
     """The RFC 6238 code of a base32 secret (what an authenticator app shows). Not pyotp: it
     refuses moto's 60-bit secret; `cryptography` is what moto checks the codes with."""
     key = base64.b32decode(secret.upper() + "=" * (-len(secret) % 8))
-    totp = TOTP(key, 6, SHA1(), 30, enforce_key_length=False)
+    # SHA-1 is what RFC 6238 authenticator apps and Cognito use.
+    totp = TOTP(key, 6, SHA1(), 30, enforce_key_length=False)  # noqa: S303
     return totp.generate(time.time() if at is None else at).decode()
 
 
@@ -133,7 +134,11 @@ def create_user_pool(cognito: Any, name: str) -> UserPool:
         AccessTokenValidity=15,
         IdTokenValidity=15,
         RefreshTokenValidity=8,
-        TokenValidityUnits={"AccessToken": "minutes", "IdToken": "minutes", "RefreshToken": "hours"},
+        TokenValidityUnits={
+            "AccessToken": "minutes",
+            "IdToken": "minutes",
+            "RefreshToken": "hours",
+        },
         EnableTokenRevocation=True,
     )["UserPoolClient"]["ClientId"]
     cognito.create_group(UserPoolId=pool_id, GroupName=READERS_GROUP)

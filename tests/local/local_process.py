@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import signal
 import socket
 import subprocess
@@ -58,6 +59,16 @@ class LocalServer:
         )
         assert result.returncode == 0, f"api-inbox {' '.join(args)} failed:\n{result.stderr}"
         return json.loads(result.stdout)
+
+    def settings(self) -> dict[str, str]:
+        """What `make serve` wrote to `.local/inbox.env`: the emulated AWS, the inbox's user."""
+        values = {}
+        for line in (self.workdir / ".local" / "inbox.env").read_text().splitlines():
+            words = shlex.split(line, comments=True)
+            if words[:1] == ["export"]:
+                name, _, value = words[1].partition("=")
+                values[name] = value
+        return values
 
     def stop(self) -> int:
         """SIGTERM, as a service manager or Ctrl-C would; the exit code."""

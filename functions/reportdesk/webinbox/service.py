@@ -97,7 +97,7 @@ def _message_times(store: Store) -> dict[str, list[str]]:
     )
     for page in pages:
         for item in page.get("Contents", []):
-            _, report_id, name = (item["Key"].split("/", 2) + ["", ""])[:3]
+            _, report_id, name = [*item["Key"].split("/", 2), "", ""][:3]
             match = re.match(r"(\d{8}T\d{12}Z)-", name)
             if is_report_id(report_id) and match:
                 moment = datetime.strptime(match[1], "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
@@ -119,7 +119,9 @@ def list_reports(store: Store, now: datetime) -> list[dict[str, Any]]:
         metadata = head.get("Metadata", {})
         received = _received(metadata, head["LastModified"])
         case = casestate.read(store.s3, store.bucket, report_id)
-        end = datetime.fromisoformat(case.closed_at.replace("Z", "+00:00")) if case.closed_at else now
+        end = (
+            datetime.fromisoformat(case.closed_at.replace("Z", "+00:00")) if case.closed_at else now
+        )
         return {
             "reference": reference_for(report_id),
             "received_at": casestate.iso(received),
@@ -331,9 +333,7 @@ def delete(store: Store, typed: str, confirm: Any, actor: audit.Actor, now: date
             if item["Key"] == found.key
         ]
         if doomed:
-            store.s3.delete_objects(
-                Bucket=store.bucket, Delete={"Objects": doomed, "Quiet": True}
-            )
+            store.s3.delete_objects(Bucket=store.bucket, Delete={"Objects": doomed, "Quiet": True})
         casestate.delete(store.s3, store.bucket, found.report_id)
     except (BotoCoreError, ClientError) as error:
         raise StorageUnavailable(type(error).__name__) from error

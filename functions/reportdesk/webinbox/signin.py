@@ -166,12 +166,13 @@ def sign_out() -> Response[str]:
     """Ends every session of the person (GlobalSignOut) and revokes the refresh token."""
     access, refresh_token = _fields("access_token", "refresh_token")
     cognito = _cognito()
-    for call in (
-        lambda: cognito.global_sign_out(AccessToken=access),
-        lambda: cognito.revoke_token(Token=refresh_token, ClientId=_client_id()),
-    ):
+    calls: list[tuple[str, dict[str, str]]] = [
+        ("global_sign_out", {"AccessToken": access}),
+        ("revoke_token", {"Token": refresh_token, "ClientId": _client_id()}),
+    ]
+    for name, arguments in calls:
         try:
-            call()
+            getattr(cognito, name)(**arguments)
         except ClientError as error:
             # Already signed out or expired: the outcome the person asked for.
             logger.info("sign-out step refused", error=_code(error))

@@ -137,7 +137,7 @@ class Inbox(Construct):
         self.function = api_function(
             self,
             "Function",
-            handler="reportdesk.webinbox.handler.handler",
+            handler="reportdesk.inbox.handler.handler",
             service="inbox",
             code=code,
             storage=storage,
@@ -155,7 +155,7 @@ class Inbox(Construct):
         self.signin = PythonFunction(
             self,
             "SignIn",
-            handler="reportdesk.webinbox.signin.handler",
+            handler="reportdesk.inbox.signin.handler",
             service="inbox-signin",
             code=code,
             environment={"INBOX_CLIENT_ID": self.client.user_pool_client_id},

@@ -69,12 +69,12 @@ INBOX_ENV_NAMES = (
     "KMS_KEY_ARN",
     "AUDIT_BUCKET",
 )
-MAILER_HANDLER = "reportdesk.mailer:handler"
-DIGEST_HANDLER = "reportdesk.mailer:digest_handler"
-INTAKE_HANDLER = "reportdesk.intake:handler"
-FOLLOWUP_HANDLER = "reportdesk.followup:handler"
-INBOX_HANDLER = "reportdesk.webinbox.handler:handler"
-SIGNIN_HANDLER = "reportdesk.webinbox.signin:handler"
+MAILER_HANDLER = "reportdesk.mailer.handler:handler"
+DIGEST_HANDLER = "reportdesk.mailer.handler:digest_handler"
+INTAKE_HANDLER = "reportdesk.intake.handler:handler"
+FOLLOWUP_HANDLER = "reportdesk.followup.handler:handler"
+INBOX_HANDLER = "reportdesk.inbox.handler:handler"
+SIGNIN_HANDLER = "reportdesk.inbox.signin:handler"
 # As the HTTP API's routes: the follow-up function answers these, the inbox functions theirs
 # (the reports only behind the JWT authorizer), the intake function the rest.
 FOLLOWUP_PATH_PREFIX = "/api/followup/"

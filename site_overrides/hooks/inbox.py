@@ -13,7 +13,7 @@ from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
-from reportdesk.texts import TEXTS, text
+from reportdesk.core.texts import TEXTS, text
 
 MARKER: Final = "<!-- inbox -->"
 STYLES = ["assets/stylesheets/form.css", "assets/stylesheets/inbox.css"]

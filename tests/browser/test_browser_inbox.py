@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
-from reportdesk.texts import text
+from reportdesk.core.texts import text
 
 from infra.local_aws import fresh_totp_code
 from tests.browser.report_page import (

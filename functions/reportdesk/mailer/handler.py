@@ -1,0 +1,482 @@
+"""Mailer Lambda: tells the API persons by e-mail that a report arrived (never what it says),
+at most `MAIL_HOURLY_CAP` e-mails an hour; the rest go into one digest e-mail per hour.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import re
+import uuid
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, Final, Literal
+from urllib.parse import unquote_plus
+
+import boto3
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.batch import (
+    BatchProcessor,
+    EventType,
+    process_partial_response,
+)
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
+from reportdesk.core.reference import is_report_id, normalise_reference, reference_for
+from reportdesk.mailer import notices as mail_templates
+
+# Exactly one e-mail per report although S3 events arrive at least once, and concurrently:
+# - `notified/<report_id>` (IfNoneMatch) is written only after SES accepted the e-mail, or after the
+#   report was put in a digest; a delivery that finds it does nothing.
+# - Before deciding, a delivery claims the lease `notifying/<report_id>` (IfNoneMatch): of two
+#   concurrent deliveries only one sends; the other fails its batch item and SQS delivers it again
+#   later, when it finds the marker. A check-then-send without a lease would let both send.
+# - A lease older than `LEASE_SECONDS` belongs to a delivery that crashed (the Lambda timeout is
+#   shorter), so another may take it over with IfMatch on its ETag: only one taker wins. A holder
+#   frees its lease by overwriting it without a claim, so a retry can take it at once.
+# - What remains: a delivery that dies after SES accepted and before the marker was written is
+#   sent again by the retry. Sending and writing cannot be one step; a duplicate beats a lost one.
+#
+# The hourly cap counts UTC clock hours (Belgian hours have the same boundaries, as Belgium is a
+# whole number of hours from UTC) by claiming `mailcap/<hour>/<n>`, n = 1..cap, with IfNoneMatch.
+# Reports past the cap, and every `suspected_spam` report, get `digest/<hour>/<report_id>` instead.
+
+logger = Logger(service="mailer")
+
+DEFAULT_HOURLY_CAP: Final = 10
+# Longer than the mailer's Lambda timeout: a lease this old has no living holder.
+LEASE_SECONDS: Final = 120
+# An hour's digest waits this long after the hour ended: longer than the Lambda timeout, so no
+# delivery that read the clock inside that hour can still be adding an entry to it.
+DIGEST_GRACE: Final = timedelta(minutes=5)
+
+_REPORT_KEY: Final = re.compile(r"reports/\d{4}/\d{2}/(?P<report_id>[^/]+)")
+# A child's message on the "My report" page (followup_store); announced like a report, once.
+_MESSAGE_KEY: Final = re.compile(r"messages/(?P<report_id>[0-9a-f]{32})/(?P<name>[0-9A-Za-z-]+)")
+_HOUR_FORMAT: Final = "%Y-%m-%dT%HZ"
+_NOT_FOUND: Final = frozenset({"404", "NoSuchKey", "NotFound"})
+# 409 ConditionalRequestConflict: another conditional write to the key is in progress.
+_EXISTS: Final = frozenset({"PreconditionFailed", "ConditionalRequestConflict"})
+
+Outcome = Literal[
+    "emailed", "digest_over_cap", "digest_suspected_spam", "already_notified", "report_missing"
+]
+DigestReason = Literal["over_cap", "suspected_spam"]
+
+
+class RetryLater(Exception):
+    """Another delivery is working on this; SQS must deliver the message again later."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The mailer's deployment configuration (README: function settings)."""
+
+    bucket: str
+    sender: str
+    recipients: tuple[str, ...]
+    hourly_cap: int = DEFAULT_HOURLY_CAP
+    configuration_set: str | None = None
+
+    @classmethod
+    def from_environment(cls, env: Mapping[str, str]) -> Settings:
+        """Read `REPORTS_BUCKET`, `MAIL_SENDER`, `MAIL_RECIPIENTS`, `MAIL_HOURLY_CAP`, ..."""
+        recipients = tuple(a.strip() for a in env["MAIL_RECIPIENTS"].split(",") if a.strip())
+        if not recipients:
+            raise ValueError("MAIL_RECIPIENTS names nobody")
+        return cls(
+            bucket=env["REPORTS_BUCKET"],
+            sender=env["MAIL_SENDER"],
+            recipients=recipients,
+            hourly_cap=int(env.get("MAIL_HOURLY_CAP") or DEFAULT_HOURLY_CAP),
+            configuration_set=env.get("SES_CONFIGURATION_SET") or None,
+        )
+
+
+@dataclass(frozen=True)
+class Clients:
+    """The AWS clients the mailer uses (boto3 clients; boto3 ships no type hints)."""
+
+    s3: Any
+    sesv2: Any
+
+
+@dataclass
+class DigestRun:
+    """What one digest run did, by hour key."""
+
+    sent: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+
+def hour_key(moment: datetime) -> str:
+    """The UTC clock hour of an aware datetime, as used in keys: `2026-11-28T16Z`."""
+    return moment.astimezone(UTC).strftime(_HOUR_FORMAT)
+
+
+def hour_start(key: str) -> datetime:
+    """The start of the hour named by `hour_key`."""
+    return datetime.strptime(key, _HOUR_FORMAT).replace(tzinfo=UTC)
+
+
+def report_id_from_key(key: str) -> str | None:
+    """The report id of a `reports/<yyyy>/<mm>/<report_id>` key, or None for any other key."""
+    match = _REPORT_KEY.fullmatch(key)
+    return match["report_id"] if match and is_report_id(match["report_id"]) else None
+
+
+def _error_code(error: Exception) -> str:
+    """The AWS error code, or the class of a client-side failure (timeout, connection)."""
+    if isinstance(error, ClientError):
+        return str(error.response.get("Error", {}).get("Code", ""))
+    return type(error).__name__
+
+
+def _head(s3: Any, bucket: str, key: str) -> dict[str, Any] | None:
+    """Metadata only: the mailer never reads an object's body (and has no kms:Decrypt)."""
+    try:
+        response: dict[str, Any] = s3.head_object(Bucket=bucket, Key=key)
+    except ClientError as error:
+        if _error_code(error) in _NOT_FOUND:
+            return None
+        raise
+    return response
+
+
+def _put_new(s3: Any, bucket: str, key: str, metadata: Mapping[str, str]) -> bool:
+    """Create an empty object unless the key exists; False when it did."""
+    try:
+        s3.put_object(Bucket=bucket, Key=key, Body=b"", Metadata=dict(metadata), IfNoneMatch="*")
+    except ClientError as error:
+        if _error_code(error) in _EXISTS:
+            return False
+        raise
+    return True
+
+
+def _delete(s3: Any, bucket: str, key: str) -> None:
+    """Best effort: a slot left behind only sends one more report to the digest."""
+    try:
+        s3.delete_object(Bucket=bucket, Key=key)
+    except ClientError as error:
+        logger.warning("slot release failed", error=_error_code(error))
+
+
+def _write_lease(s3: Any, bucket: str, key: str, metadata: dict[str, str], **condition: str) -> str:
+    """Write a lease version and return its ETag. The body is random so every version has its
+    own ETag: IfMatch on an ETag then means "nobody has written the lease since"."""
+    body = uuid.uuid4().hex.encode()
+    response = s3.put_object(Bucket=bucket, Key=key, Body=body, Metadata=metadata, **condition)
+    return str(response["ETag"])
+
+
+def _lease_is_live(lease: Mapping[str, Any], now: datetime) -> bool:
+    try:
+        since = datetime.fromisoformat(lease["Metadata"]["claimed"])
+    except (KeyError, ValueError):
+        return False
+    return now - since < timedelta(seconds=LEASE_SECONDS)
+
+
+def _claim_lease(s3: Any, bucket: str, key: str, now: datetime) -> str | None:
+    """Claim the lease `key`; its ETag when this call holds it, None when another one does."""
+    claim = {"claimed": now.isoformat()}
+    try:
+        return _write_lease(s3, bucket, key, claim, IfNoneMatch="*")
+    except ClientError as error:
+        if _error_code(error) not in _EXISTS:
+            raise
+    held = _head(s3, bucket, key)
+    if held is None or _lease_is_live(held, now):
+        # None: removed between our two calls; the redelivery will claim it or find the marker.
+        return None
+    try:
+        # Released, or older than any holder can live: take it over, unless someone did already.
+        return _write_lease(s3, bucket, key, claim, IfMatch=held["ETag"])
+    except ClientError as error:
+        if _error_code(error) in _EXISTS | _NOT_FOUND:
+            return None
+        raise
+
+
+def _release_lease(s3: Any, bucket: str, key: str, etag: str) -> None:
+    """Free the lease by overwriting it without a claim, if it is still ours. Not a delete:
+    it must stay claimable with IfMatch whatever S3 does with delete markers in a versioned
+    bucket. Best effort: a lease left claimed is free again after `LEASE_SECONDS`."""
+    try:
+        _write_lease(s3, bucket, key, {}, IfMatch=etag)
+    except ClientError as error:
+        logger.warning("lease release failed", error=_error_code(error))
+
+
+@contextmanager
+def _lease(s3: Any, bucket: str, key: str, now: datetime) -> Iterator[None]:
+    """Hold `key` while deciding and sending; RetryLater when another delivery holds it."""
+    etag = _claim_lease(s3, bucket, key, now)
+    if etag is None:
+        raise RetryLater
+    try:
+        yield
+    finally:
+        _release_lease(s3, bucket, key, etag)
+
+
+def _send(clients: Clients, settings: Settings, mail: mail_templates.Mail) -> None:
+    """One e-mail addressed to all API persons: SES accepts or refuses it as a whole, so the
+    marker written after it is true for everyone (one e-mail each could half succeed)."""
+    utf8 = "UTF-8"
+    request: dict[str, Any] = {
+        "FromEmailAddress": settings.sender,
+        "Destination": {"ToAddresses": list(settings.recipients)},
+        "Content": {
+            "Simple": {
+                "Subject": {"Data": mail.subject, "Charset": utf8},
+                "Body": {
+                    "Text": {"Data": mail.text, "Charset": utf8},
+                    "Html": {"Data": mail.html, "Charset": utf8},
+                },
+            }
+        },
+    }
+    if settings.configuration_set:
+        request["ConfigurationSetName"] = settings.configuration_set
+    clients.sesv2.send_email(**request)
+
+
+def _received(report: Mapping[str, Any]) -> datetime:
+    try:
+        received = datetime.fromisoformat(report["Metadata"]["received"])
+    except (KeyError, ValueError):
+        received = report["LastModified"]
+    return received if received.tzinfo else received.replace(tzinfo=UTC)
+
+
+def _claim_slot(s3: Any, settings: Settings, hour: str) -> str | None:
+    for n in range(1, settings.hourly_cap + 1):
+        key = f"mailcap/{hour}/{n}"
+        if _put_new(s3, settings.bucket, key, {}):
+            return key
+    return None
+
+
+def _to_digest(
+    s3: Any, bucket: str, report_id: str, reference: str, hour: str, reason: DigestReason
+) -> None:
+    s3.put_object(
+        Bucket=bucket,
+        Key=f"digest/{hour}/{report_id}",
+        Body=b"",
+        Metadata={"reference": reference, "reason": reason},
+    )
+    _put_new(s3, bucket, f"notified/{report_id}", {"via": "digest", "hour": hour})
+
+
+def notify_report(clients: Clients, settings: Settings, key: str, now: datetime) -> Outcome:
+    """Announce the report stored at `key` once: by e-mail, or in the digest of `now`'s hour."""
+    s3, bucket = clients.s3, settings.bucket
+    report_id = report_id_from_key(key)
+    if report_id is None:
+        raise ValueError("not a report key")
+    marker = f"notified/{report_id}"
+    if _head(s3, bucket, marker) is not None:
+        return "already_notified"
+    report = _head(s3, bucket, key)
+    if report is None:
+        # Deleted with api-inbox before this delivery: nobody needs to be told any more.
+        return "report_missing"
+    reference = report["Metadata"].get("reference", "")
+    if normalise_reference(reference) != reference:
+        raise ValueError("report metadata has no valid reference")
+    with _lease(s3, bucket, f"notifying/{report_id}", now):
+        # Another delivery may have finished between our first look and our claim.
+        if _head(s3, bucket, marker) is not None:
+            return "already_notified"
+        hour = hour_key(now)
+        if report["Metadata"].get("triage") == "suspected_spam":
+            _to_digest(s3, bucket, report_id, reference, hour, "suspected_spam")
+            return "digest_suspected_spam"
+        slot = _claim_slot(s3, settings, hour)
+        if slot is None:
+            _to_digest(s3, bucket, report_id, reference, hour, "over_cap")
+            return "digest_over_cap"
+        language = report["Metadata"].get("language", "")
+        mail = mail_templates.report_notice(reference, _received(report), language)
+        try:
+            _send(clients, settings, mail)
+        except ClientError:
+            # SES refused: this report did not use its slot, so give it back to the hour. (After
+            # a timeout SES may have sent it, so that slot stays counted.)
+            _delete(s3, bucket, slot)
+            raise
+        # False only after a lease takeover whose old holder wrote it: still exactly one marker.
+        _put_new(s3, bucket, marker, {"via": "email"})
+        return "emailed"
+
+
+def notify_message(clients: Clients, settings: Settings, key: str, now: datetime) -> Outcome:
+    """Announce a child's new message at `key` once, like a report: by e-mail within the hourly
+    cap (same lease and marker scheme), else in the digest of `now`'s hour under its reference."""
+    s3, bucket = clients.s3, settings.bucket
+    match = _MESSAGE_KEY.fullmatch(key)
+    if match is None:
+        raise ValueError("not a message key")
+    report_id, name = match["report_id"], match["name"]
+    marker = f"notified/{report_id}/{name}"
+    if _head(s3, bucket, marker) is not None:
+        return "already_notified"
+    message = _head(s3, bucket, key)
+    if message is None:
+        return "report_missing"
+    reference = reference_for(report_id)
+    with _lease(s3, bucket, f"notifying/{report_id}/{name}", now):
+        if _head(s3, bucket, marker) is not None:
+            return "already_notified"
+        hour = hour_key(now)
+        slot = _claim_slot(s3, settings, hour)
+        if slot is None:
+            s3.put_object(
+                Bucket=bucket,
+                Key=f"digest/{hour}/{report_id}-{name}",
+                Body=b"",
+                Metadata={"reference": reference, "reason": "over_cap"},
+            )
+            _put_new(s3, bucket, marker, {"via": "digest", "hour": hour})
+            return "digest_over_cap"
+        try:
+            _send(clients, settings, mail_templates.message_notice(reference, _received(message)))
+        except ClientError:
+            _delete(s3, bucket, slot)
+            raise
+        _put_new(s3, bucket, marker, {"via": "email"})
+        return "emailed"
+
+
+def process_message(
+    clients: Clients, settings: Settings, body: str, now: datetime
+) -> list[Outcome]:
+    """Handle one queue message: an S3 event with ObjectCreated records, or S3's test event."""
+    message = json.loads(body)
+    outcomes: list[Outcome] = []
+    # S3's `s3:TestEvent` (sent when notifications are configured) has no Records.
+    for record in message.get("Records", []):
+        if not str(record.get("eventName", "")).startswith("ObjectCreated:"):
+            continue
+        if record["s3"]["bucket"]["name"] != settings.bucket:
+            continue
+        # S3 URL-encodes the key in event records.
+        key = unquote_plus(record["s3"]["object"]["key"])
+        message = _MESSAGE_KEY.fullmatch(key)
+        report_id = message["report_id"] if message else report_id_from_key(key)
+        if report_id is None:
+            continue
+        notify = notify_message if message else notify_report
+        try:
+            outcome = notify(clients, settings, key, now)
+        except RetryLater:
+            logger.info("report", report_id=report_id, outcome="lease_held")
+            raise
+        except (BotoCoreError, ClientError) as error:
+            logger.error("report", report_id=report_id, outcome="failed", error=_error_code(error))
+            raise
+        except ValueError:
+            logger.error("report", report_id=report_id, outcome="failed", error="bad_metadata")
+            raise
+        logger.info("report", report_id=report_id, outcome=outcome)
+        outcomes.append(outcome)
+    return outcomes
+
+
+def _keys(s3: Any, bucket: str, prefix: str) -> Iterator[str]:
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+        for item in page.get("Contents", []):
+            yield item["Key"]
+
+
+def _hours_with_entries(s3: Any, bucket: str) -> set[str]:
+    hours: set[str] = set()
+    paginator = s3.get_paginator("list_objects_v2")
+    for page in paginator.paginate(Bucket=bucket, Prefix="digest/", Delimiter="/"):
+        for prefix in page.get("CommonPrefixes", []):
+            hours.add(prefix["Prefix"].removeprefix("digest/").rstrip("/"))
+    return hours
+
+
+def _send_digest(clients: Clients, settings: Settings, hour: str, now: datetime) -> bool:
+    s3, bucket = clients.s3, settings.bucket
+    with _lease(s3, bucket, f"notifying/digest/{hour}", now):
+        if _head(s3, bucket, f"digest-sent/{hour}") is not None:
+            return False
+        by_reason: dict[str, list[str]] = {"over_cap": [], "suspected_spam": []}
+        for key in _keys(s3, bucket, f"digest/{hour}/"):
+            entry = _head(s3, bucket, key)
+            if entry is not None:
+                metadata = entry["Metadata"]
+                by_reason[metadata.get("reason", "over_cap")].append(metadata["reference"])
+        count = sum(len(refs) for refs in by_reason.values())
+        mail = mail_templates.digest(
+            hour_start(hour),
+            sorted(by_reason["over_cap"]),
+            sorted(by_reason["suspected_spam"]),
+            settings.hourly_cap,
+        )
+        _send(clients, settings, mail)
+        _put_new(s3, bucket, f"digest-sent/{hour}", {"count": str(count)})
+        logger.info("digest", hour=hour, count=count, outcome="emailed")
+        return True
+
+
+def send_due_digests(clients: Clients, settings: Settings, now: datetime) -> DigestRun:
+    """Send one digest for every finished hour that has entries and no digest yet.
+
+    Hours are never skipped: an hour whose digest failed stays due until a later run sends it.
+    """
+    s3, bucket = clients.s3, settings.bucket
+    sent = {key.removeprefix("digest-sent/") for key in _keys(s3, bucket, "digest-sent/")}
+    run = DigestRun()
+    for hour in sorted(_hours_with_entries(s3, bucket) - sent):
+        if hour_start(hour) + timedelta(hours=1) + DIGEST_GRACE > now:
+            continue
+        try:
+            if _send_digest(clients, settings, hour, now):
+                run.sent.append(hour)
+        except (BotoCoreError, ClientError, RetryLater) as error:
+            logger.error("digest", hour=hour, outcome="failed", error=_error_code(error))
+            run.failed.append(hour)
+    return run
+
+
+@functools.cache
+def _aws_clients() -> Clients:
+    # Short timeouts: a hung call must end well inside the Lambda timeout and the lease.
+    config = Config(connect_timeout=5, read_timeout=10, retries={"mode": "standard"})
+    return Clients(s3=boto3.client("s3", config=config), sesv2=boto3.client("sesv2", config=config))
+
+
+def handler(event: dict[str, Any], context: Any) -> Any:
+    """SQS-triggered: each message that fails is reported alone and retried alone."""
+    clients = _aws_clients()
+    settings = Settings.from_environment(os.environ)
+    # A batch where every message failed is answered like any other, not raised: SQS retries
+    # exactly the failed messages either way, and the DLQ alarm covers what keeps failing.
+    processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+
+    def record_handler(record: SQSRecord) -> list[Outcome]:
+        return process_message(clients, settings, record.body, datetime.now(UTC))
+
+    return process_partial_response(
+        event=event, record_handler=record_handler, processor=processor, context=context
+    )
+
+
+def digest_handler(event: dict[str, Any], context: Any) -> dict[str, list[str]]:
+    """Run hourly by a schedule, best a few minutes after `DIGEST_GRACE` past the hour; raises
+    when an hour failed, so the run counts as an error (the next run sends it)."""
+    run = send_due_digests(_aws_clients(), Settings.from_environment(os.environ), datetime.now(UTC))
+    if run.failed:
+        raise RuntimeError(f"digest not sent for {len(run.failed)} hour(s); next run retries")
+    return {"sent": run.sent}

@@ -1,0 +1,192 @@
+"""`api-inbox mark`, `delete` and `purge`: following reports up and removing them for good."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime, timedelta
+
+import boto3
+import pytest
+
+from infra.local_aws import Resources
+from tests.cli.conftest import Inbox, StoreReport
+
+
+def status_tag(resources: Resources, key: str) -> str | None:
+    tags = boto3.client("s3").get_object_tagging(Bucket=resources.reports_bucket, Key=key)
+    return {tag["Key"]: tag["Value"] for tag in tags["TagSet"]}.get("status")
+
+
+def versions_left(resources: Resources, key: str) -> int:
+    listing = boto3.client("s3").list_object_versions(Bucket=resources.reports_bucket, Prefix=key)
+    return len(listing.get("Versions", [])) + len(listing.get("DeleteMarkers", []))
+
+
+def test_mark_handled_sets_the_status_tag(
+    store_report: StoreReport, inbox: Inbox, resources: Resources
+) -> None:
+    report = store_report()
+
+    result = inbox("mark", report.reference, "handled")
+
+    assert result.code == 0
+    assert status_tag(resources, report.key) == "handled"
+
+
+def test_mark_open_reopens_a_handled_report(
+    store_report: StoreReport, inbox: Inbox, resources: Resources
+) -> None:
+    report = store_report()
+    inbox("mark", report.reference, "handled")
+
+    inbox("mark", report.reference, "open")
+
+    assert status_tag(resources, report.key) == "open"
+
+
+def test_mark_keeps_the_other_tags_of_the_object(
+    store_report: StoreReport, inbox: Inbox, resources: Resources
+) -> None:
+    report = store_report()
+    s3 = boto3.client("s3")
+    s3.put_object_tagging(
+        Bucket=resources.reports_bucket,
+        Key=report.key,
+        Tagging={"TagSet": [{"Key": "status", "Value": "open"}, {"Key": "case", "Value": "7"}]},
+    )
+
+    inbox("mark", report.reference, "handled")
+
+    tags = s3.get_object_tagging(Bucket=resources.reports_bucket, Key=report.key)["TagSet"]
+    assert {tag["Key"]: tag["Value"] for tag in tags} == {"status": "handled", "case": "7"}
+
+
+def test_mark_shows_in_the_list(store_report: StoreReport, inbox: Inbox) -> None:
+    report = store_report()
+
+    inbox("mark", report.reference, "handled")
+
+    line = next(line for line in inbox("list").out.splitlines() if report.reference in line)
+    assert "handled" in line.split()
+
+
+def test_delete_with_yes_removes_every_version_and_delete_marker(
+    store_report: StoreReport, inbox: Inbox, resources: Resources
+) -> None:
+    report = store_report()
+    s3 = boto3.client("s3")
+    bucket = resources.reports_bucket
+    # History of a versioned object: deleted once (a delete marker), then restored (a new version).
+    first = s3.list_object_versions(Bucket=bucket, Prefix=report.key)["Versions"][0]
+    s3.delete_object(Bucket=bucket, Key=report.key)
+    s3.copy_object(
+        Bucket=bucket,
+        Key=report.key,
+        CopySource={"Bucket": bucket, "Key": report.key, "VersionId": first["VersionId"]},
+    )
+    assert versions_left(resources, report.key) == 3
+
+    result = inbox("delete", report.reference, "--yes")
+
+    assert result.code == 0
+    assert versions_left(resources, report.key) == 0
+
+
+def test_delete_leaves_other_reports_alone(
+    store_report: StoreReport, inbox: Inbox, resources: Resources
+) -> None:
+    deleted = store_report()
+    kept = store_report()
+
+    inbox("delete", deleted.reference, "--yes")
+
+    assert versions_left(resources, kept.key) == 1
+
+
+def test_delete_asks_and_deletes_on_yes(
+    store_report: StoreReport, inbox: Inbox, resources: Resources, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    report = store_report()
+    monkeypatch.setattr("sys.stdin", io.StringIO("yes\n"))
+
+    result = inbox("delete", report.reference)
+
+    assert result.code == 0
+    assert f"Delete report {report.reference}" in result.out
+    assert versions_left(resources, report.key) == 0
+
+
+def test_delete_keeps_the_report_unless_confirmed(
+    store_report: StoreReport, inbox: Inbox, resources: Resources, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    report = store_report()
+    monkeypatch.setattr("sys.stdin", io.StringIO("no\n"))
+
+    result = inbox("delete", report.reference)
+
+    assert result.code == 1
+    assert "Nothing deleted." in result.out
+    assert versions_left(resources, report.key) == 1
+
+
+def test_purge_deletes_only_handled_reports_past_the_age(
+    store_report: StoreReport, inbox: Inbox, resources: Resources
+) -> None:
+    long_ago = datetime.now(UTC) - timedelta(days=400)
+    old_handled = store_report(received=long_ago)
+    old_open = store_report(received=long_ago)
+    recent_handled = store_report(received=datetime.now(UTC) - timedelta(days=10))
+    inbox("mark", old_handled.reference, "handled")
+    inbox("mark", recent_handled.reference, "handled")
+
+    result = inbox("purge", "--handled-older-than", "365")
+
+    assert result.code == 0
+    assert versions_left(resources, old_handled.key) == 0
+    assert versions_left(resources, old_open.key) == 1
+    assert versions_left(resources, recent_handled.key) == 1
+
+
+def test_purge_prints_what_it_deleted(store_report: StoreReport, inbox: Inbox) -> None:
+    report = store_report(received=datetime.now(UTC) - timedelta(days=40))
+    inbox("mark", report.reference, "handled")
+
+    out = inbox("purge", "--handled-older-than", "30").out.splitlines()
+
+    assert out[0].startswith(f"Deleted {report.reference} (received ")
+    assert out[1].startswith("Deleted 1 handled report(s) received before ")
+
+
+def test_purge_dry_run_deletes_nothing(
+    store_report: StoreReport, inbox: Inbox, resources: Resources
+) -> None:
+    report = store_report(received=datetime.now(UTC) - timedelta(days=40))
+    inbox("mark", report.reference, "handled")
+
+    result = inbox("purge", "--handled-older-than", "30", "--dry-run")
+
+    assert result.out.startswith(f"Would delete {report.reference}")
+    assert versions_left(resources, report.key) == 1
+
+
+def test_purge_reads_a_received_time_without_zone_as_utc(
+    store_report: StoreReport, inbox: Inbox, resources: Resources
+) -> None:
+    report = store_report(received=datetime.now(UTC) - timedelta(days=40))
+    s3 = boto3.client("s3")
+    bucket = resources.reports_bucket
+    metadata = s3.head_object(Bucket=bucket, Key=report.key)["Metadata"]
+    s3.copy_object(
+        Bucket=bucket,
+        Key=report.key,
+        CopySource={"Bucket": bucket, "Key": report.key},
+        Metadata={**metadata, "received": "2025-01-01T10:00:00"},
+        MetadataDirective="REPLACE",
+        Tagging="status=handled",
+        TaggingDirective="REPLACE",
+    )
+
+    result = inbox("purge", "--handled-older-than", "30")
+
+    assert result.code == 0, result.err
+    assert versions_left(resources, report.key) == 0

@@ -149,6 +149,8 @@ class Inbox(Construct):
             reserved_concurrency=config.intake_concurrency,
         )
         self._grant_inbox(storage, self.function.role)
+        # api-inbox adds the same entries when it decrypts, under the readers role.
+        self._grant_record(storage.readers_role)
 
         # The sign-in steps: a function without any AWS permission (the Cognito calls it makes
         # are public ones), which never sees a report.
@@ -217,7 +219,10 @@ class Inbox(Construct):
             storage.allow_reports_key(role, ["kms:Decrypt"], purpose=purpose)
         storage.allow_reports_key(role, ["kms:GenerateDataKey"], purpose="reply")
         storage.allow_storage_key(role, ["kms:Decrypt", "kms:GenerateDataKey"])
-        # The access record: add and read entries; no delete, no retention change, no bypass.
+        self._grant_record(role)
+
+    def _grant_record(self, role: iam.IRole) -> None:
+        """Add and read access record entries; no delete, no retention change, no bypass."""
         role.add_to_principal_policy(
             iam.PolicyStatement(
                 actions=["s3:PutObject", "s3:GetObject"],

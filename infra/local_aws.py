@@ -65,11 +65,6 @@ class Resources:
     sender: str
     recipients: tuple[str, ...]
     audit_bucket: str
-    user_pool_id: str
-    client_id: str
-    inbox_user: str
-    inbox_password: str
-    totp_secret: str
 
     def environment(self, hourly_cap: int = 10) -> dict[str, str]:
         """The function environment variables (see README, "Storage layout")."""
@@ -85,8 +80,6 @@ class Resources:
             "SES_CONFIGURATION_SET": "reports",
             "AUDIT_BUCKET": self.audit_bucket,
             "RETENTION_DAYS": str(RETENTION_DAYS),
-            "INBOX_USER_POOL_ID": self.user_pool_id,
-            "INBOX_CLIENT_ID": self.client_id,
         }
 
 
@@ -110,6 +103,25 @@ def fresh_totp_code(secret: str) -> str:
 class UserPool:
     pool_id: str
     client_id: str
+
+
+@dataclass(frozen=True)
+class InboxSignIn:
+    """The local web inbox's user pool and its one API person, ready to sign in."""
+
+    pool: UserPool
+    user: str
+    password: str
+    totp_secret: str
+
+
+def create_inbox_sign_in(session: Any, name: str = "local") -> InboxSignIn:
+    """The pool and the local API person (only the local server needs them: enrolling the
+    authenticator may wait for a fresh TOTP step, which every test would pay otherwise)."""
+    cognito = session.client("cognito-idp", region_name=REGION)
+    pool = create_user_pool(cognito, name)
+    password, secret = create_person(cognito, pool, INBOX_USER)
+    return InboxSignIn(pool, INBOX_USER, password, secret)
 
 
 def create_user_pool(cognito: Any, name: str) -> UserPool:
@@ -275,9 +287,6 @@ def create_resources(session: Any, name: str = "local") -> Resources:
 
     audit_bucket = f"{name}-audit"
     create_audit_bucket(s3, audit_bucket)
-    cognito = session.client("cognito-idp", region_name=REGION)
-    pool = create_user_pool(cognito, name)
-    password, totp_secret = create_person(cognito, pool, INBOX_USER)
 
     return Resources(
         region=REGION,
@@ -290,11 +299,6 @@ def create_resources(session: Any, name: str = "local") -> Resources:
         sender=SENDER,
         recipients=RECIPIENTS,
         audit_bucket=audit_bucket,
-        user_pool_id=pool.pool_id,
-        client_id=pool.client_id,
-        inbox_user=INBOX_USER,
-        inbox_password=password,
-        totp_secret=totp_secret,
     )
 
 

@@ -35,7 +35,14 @@ from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.server import ThreadedMotoServer
 from moto.ses.models import Message, RawMessage, ses_backends
 
-from infra.local_aws import REGION, Resources, create_resources, make_conditional_writes_atomic
+from infra.local_aws import (
+    REGION,
+    InboxSignIn,
+    Resources,
+    create_inbox_sign_in,
+    create_resources,
+    make_conditional_writes_atomic,
+)
 from infra.local_jwt import JwtAuthorizer, bearer, issuer
 
 HOST = "127.0.0.1"
@@ -533,7 +540,7 @@ def load_security_headers(path: Path) -> dict[str, str]:
     }
 
 
-def start_aws() -> tuple[ThreadedMotoServer, Resources]:
+def start_aws() -> tuple[ThreadedMotoServer, Resources, InboxSignIn]:
     """Start moto on a free loopback port and create the environment's resources in it."""
     make_conditional_writes_atomic()
     moto = ThreadedMotoServer(ip_address=HOST, port=0, verbose=False)
@@ -546,20 +553,23 @@ def start_aws() -> tuple[ThreadedMotoServer, Resources]:
     # moto then checks the authenticator codes, as Cognito does.
     os.environ["MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP"] = "true"
     resources = create_resources(boto3.Session())
+    sign_in = create_inbox_sign_in(boto3.Session())
     os.environ.update(resources.environment())
-    return moto, resources
+    os.environ["INBOX_CLIENT_ID"] = sign_in.pool.client_id
+    return moto, resources, sign_in
 
 
-def authorizer(resources: Resources) -> JwtAuthorizer:
+def authorizer(sign_in: InboxSignIn) -> JwtAuthorizer:
     """The JWT authorizer of the local pool; moto serves its keys at `<endpoint>/<pool>/...`."""
+    pool = sign_in.pool
     return JwtAuthorizer(
-        jwks_url=f"{os.environ['AWS_ENDPOINT_URL']}/{resources.user_pool_id}/.well-known/jwks.json",
-        issuer=issuer(resources.region, resources.user_pool_id),
-        audience=resources.client_id,
+        jwks_url=f"{os.environ['AWS_ENDPOINT_URL']}/{pool.pool_id}/.well-known/jwks.json",
+        issuer=issuer(REGION, pool.pool_id),
+        audience=pool.client_id,
     )
 
 
-def write_inbox_env(state_dir: Path, resources: Resources, url: str) -> Path:
+def write_inbox_env(state_dir: Path, sign_in: InboxSignIn, url: str) -> Path:
     """The settings `api-inbox --local` reads to talk to this server's emulated AWS, and the
     local API person's sign-in for the web inbox (a local secret: .local/ is not committed)."""
     state_dir.mkdir(parents=True, exist_ok=True)
@@ -567,11 +577,11 @@ def write_inbox_env(state_dir: Path, resources: Resources, url: str) -> Path:
     values = {name: os.environ[name] for name in INBOX_ENV_NAMES}
     values |= {
         "INBOX_URL": f"{url}inbox/",
-        "INBOX_USER_POOL_ID": resources.user_pool_id,
-        "INBOX_CLIENT_ID": resources.client_id,
-        "INBOX_USER": resources.inbox_user,
-        "INBOX_PASSWORD": resources.inbox_password,
-        "INBOX_TOTP_SECRET": resources.totp_secret,
+        "INBOX_USER_POOL_ID": sign_in.pool.pool_id,
+        "INBOX_CLIENT_ID": sign_in.pool.client_id,
+        "INBOX_USER": sign_in.user,
+        "INBOX_PASSWORD": sign_in.password,
+        "INBOX_TOTP_SECRET": sign_in.totp_secret,
     }
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -623,15 +633,15 @@ def main(argv: list[str] | None = None) -> int:
     moto: ThreadedMotoServer | None = None
     consumer: QueueConsumer | None = None
     try:
-        moto, resources = start_aws()
+        moto, resources, sign_in = start_aws()
         # Imported only now, like Lambda: the functions read their environment at import time.
         httpd.intake = load_handler(INTAKE_HANDLER)
         httpd.followup = load_handler(FOLLOWUP_HANDLER)
         httpd.inbox = load_handler(INBOX_HANDLER)
         httpd.signin = load_handler(SIGNIN_HANDLER)
-        httpd.authorizer = authorizer(resources)
+        httpd.authorizer = authorizer(sign_in)
         url = f"http://{HOST}:{httpd.server_address[1]}/"
-        inbox_env = write_inbox_env(args.state_dir, resources, url)
+        inbox_env = write_inbox_env(args.state_dir, sign_in, url)
         consumer = QueueConsumer(resources, stop)
         consumer.start()
         HourlyDigest(load_handler(DIGEST_HANDLER), stop).start()
@@ -639,7 +649,7 @@ def main(argv: list[str] | None = None) -> int:
             f"\nThe site and the report API: {url}\n"
             f"E-mails sent by the mailer:  {url}_local/outbox\n"
             f"The API persons' web inbox:  {url}inbox/\n"
-            f"    sign in as {resources.inbox_user}, password and authenticator secret in "
+            f"    sign in as {sign_in.user}, password and authenticator secret in "
             f"{inbox_env}\n"
             "    (INBOX_PASSWORD; the 6-digit code: .venv/bin/python -m infra.local_aws totp)\n"
             f"Read the reports with the emulated AWS ({inbox_env}):\n"

@@ -199,7 +199,10 @@ def test_a_reader_who_may_not_use_the_key_is_told_kms_refused(
     store_report: StoreReport, inbox: Inbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     report = store_report()
-    log_in_as_reader(monkeypatch, ["s3:ListBucket", "s3:GetObject", "s3:GetObjectTagging"])
+    # PutObject: the access record entry comes first.
+    log_in_as_reader(
+        monkeypatch, ["s3:ListBucket", "s3:GetObject", "s3:GetObjectTagging", "s3:PutObject"]
+    )
 
     with enable_iam_authentication():
         result = inbox("show", report.reference)

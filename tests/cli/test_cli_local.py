@@ -28,6 +28,7 @@ INBOX_ENV_NAMES = (
     "AWS_SECRET_ACCESS_KEY",
     "REPORTS_BUCKET",
     "KMS_KEY_ARN",
+    "AUDIT_BUCKET",
 )
 API_INBOX = Path(sys.executable).parent / "api-inbox"
 MESSAGE = "Op kamp werd ik uitgelachen door de begeleider."
@@ -78,6 +79,7 @@ def local_stack(
             "AWS_SECRET_ACCESS_KEY": "testing",
             "REPORTS_BUCKET": resources.reports_bucket,
             "KMS_KEY_ARN": resources.kms_key_arn,
+            "AUDIT_BUCKET": resources.audit_bucket,
         }
         env_file = tmp_path / ".local" / "inbox.env"
         env_file.parent.mkdir()

@@ -347,3 +347,18 @@ def test_sign_out_is_accepted_and_the_page_forgets(server: LocalServer) -> None:
 
 def test_reference_is_derived_from_the_report_id() -> None:
     assert reference_for("0" * 32) == "0000-0000"
+
+
+def test_api_inbox_decrypting_is_on_the_same_record(server: LocalServer, token: str) -> None:
+    reference = send_report(server, "Een melding die ook met api-inbox gelezen wordt.")
+    call(server, "GET", f"{REPORTS}/{reference}", token=token)
+    server.inbox("show", reference)
+    entries = server.inbox("audit", reference)
+    assert [(e["action"], e["who"]["via"]) for e in entries] == [
+        ("open", "web"),
+        ("open", "api-inbox"),
+    ]
+    assert entries[0]["who"]["email"] == server.settings()["INBOX_USER"]
+    assert entries[1]["who"]["id"].startswith("arn:aws:")
+    opened = call(server, "GET", f"{REPORTS}/{reference}", token=token).json()
+    assert [e["action"] for e in opened["access"]] == ["open", "open", "open"]

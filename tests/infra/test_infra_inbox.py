@@ -168,10 +168,11 @@ def statements_on_record(synth: Synth) -> list[dict[str, Any]]:
     ]
 
 
-def test_inbox_can_add_to_the_access_record(synth: Synth) -> None:
-    assert "s3:PutObject" in actions(
-        [s for s in role_statements(synth, INBOX) if by_path(synth, RECORD) in str(s["Resource"])]
-    )
+def test_inbox_and_api_inbox_can_add_to_the_access_record(synth: Synth) -> None:
+    for role in (INBOX, "Storage/ReadersRole/Resource"):
+        record = by_path(synth, RECORD)
+        on_record = [s for s in role_statements(synth, role) if record in str(s["Resource"])]
+        assert "s3:PutObject" in actions(on_record)
 
 
 def test_no_role_can_delete_or_rewrite_access_record_entries(synth: Synth) -> None:

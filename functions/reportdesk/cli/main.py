@@ -41,11 +41,13 @@ from botocore.exceptions import (
 from rich.console import Console
 from rich.text import Text
 
+from reportdesk.cases import audit
 from reportdesk.cli import render
 from reportdesk.cli.render import ReportRow
 from reportdesk.core import crypto
 from reportdesk.core.reference import is_report_id, normalise_reference, reference_for
 from reportdesk.followup import store as followup_store
+from reportdesk.intake.storage import StorageUnavailable
 
 PROG = "api-inbox"
 REPORTS_PREFIX = "reports/"
@@ -69,6 +71,8 @@ class Settings:
     kms_key_arn: str
     region: str
     profile: str | None
+    # The web inbox's access record: every decryption here is added to it, as in the web inbox.
+    audit_bucket: str | None = None
 
 
 def default_config_path() -> Path:
@@ -111,7 +115,7 @@ def read_config(path: Path, explicit: bool) -> dict[str, str]:
         return {}
     except tomllib.TOMLDecodeError as error:
         raise InboxError(f"config file {path} is not valid TOML: {error}") from None
-    known = {"bucket", "kms_key_arn", "region", "profile"}
+    known = {"bucket", "kms_key_arn", "region", "profile", "audit_bucket"}
     unknown = sorted(set(data) - known)
     if unknown:
         raise InboxError(f"config file {path}: unknown setting(s) {', '.join(unknown)}")
@@ -143,6 +147,7 @@ def load_settings(
         kms_key_arn=key_arn,
         region=region,
         profile=profile or environ.get("AWS_PROFILE") or config.get("profile") or None,
+        audit_bucket=environ.get("AUDIT_BUCKET") or config.get("audit_bucket") or None,
     )
 
 
@@ -375,8 +380,38 @@ def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-def _open_report(ctx: Context, reference: str) -> tuple[StoredReport, dict[str, Any]]:
+def _actor(ctx: Context) -> audit.Actor:
+    """The reader's AWS identity, as the access record names them."""
+    arn = str(ctx.session.client("sts").get_caller_identity()["Arn"])
+    return audit.Actor(id=arn, email="", via="api-inbox")
+
+
+def _record(ctx: Context, action: audit.Action, stored: StoredReport) -> None:
+    """Add to the access record before anything is decrypted: no record, no access."""
+    if not ctx.settings.audit_bucket:
+        raise InboxError(
+            "no access record configured (AUDIT_BUCKET, or audit_bucket in the config file): "
+            "every report opened must be on record"
+        )
+    try:
+        audit.append(
+            ctx.inbox.s3,
+            ctx.settings.audit_bucket,
+            action,
+            stored.row.report_id,
+            stored.row.reference,
+            _actor(ctx),
+            now=datetime.now(UTC),
+        )
+    except StorageUnavailable:
+        raise InboxError("could not add to the access record; nothing was decrypted") from None
+
+
+def _open_report(
+    ctx: Context, reference: str, action: audit.Action = "open"
+) -> tuple[StoredReport, dict[str, Any]]:
     stored = ctx.inbox.find(reference)
+    _record(ctx, action, stored)
     body = ctx.inbox.body(stored.key)
     document = decrypt_document(ctx.session, ctx.settings, body, stored.row.report_id)
     return stored, document
@@ -488,7 +523,7 @@ def cmd_mark(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
-    stored, document = _open_report(ctx, args.reference)
+    stored, document = _open_report(ctx, args.reference, "export")
     text = render.report_plain(render.report_view(document, stored.row.status))
     out: Path = args.out
     # Personal data: readable by the owner only, and never silently written over another file.
@@ -565,6 +600,47 @@ def _days(text: str) -> int:
     return int(text)
 
 
+def cmd_audit(ctx: Context, args: argparse.Namespace) -> int:
+    """Who opened, exported, answered, changed or deleted a report (or every report), and when."""
+    if not ctx.settings.audit_bucket:
+        raise InboxError(
+            "no access record configured (AUDIT_BUCKET, or audit_bucket in the config)"
+        )
+    report_id = None
+    if args.reference:
+        wanted = normalise_reference(args.reference)
+        if wanted is None:
+            raise InboxError(f"{args.reference!r} is not a report reference (like ABCD-1234)")
+        ids = [report_id_from_key(key) for key in ctx.inbox.keys()]  # noqa: SIM118 -- S3 keys, not a dict
+        matches = [i for i in ids if i and reference_for(i) == wanted]
+        # A deleted report keeps its record: then its id is not known from the reports bucket.
+        report_id = matches[0] if matches else None
+        if report_id is None:
+            entries = [
+                e
+                for e in audit.entries(ctx.inbox.s3, ctx.settings.audit_bucket)
+                if e.reference == wanted
+            ]
+        else:
+            entries = audit.entries(ctx.inbox.s3, ctx.settings.audit_bucket, report_id)
+    else:
+        entries = audit.entries(ctx.inbox.s3, ctx.settings.audit_bucket)
+    if args.json:
+        render.dump_json([entry.as_json() for entry in entries], sys.stdout)
+        return 0
+    if not entries:
+        ctx.out("No entries.\n")
+    for entry in entries:
+        who = entry.actor.email or entry.actor.id
+        detail = f" ({render.safe(entry.detail)})" if entry.detail else ""
+        moment = datetime.fromisoformat(entry.at.replace("Z", "+00:00"))
+        ctx.out(
+            f"{render.local_time(moment)}  {entry.reference}  {entry.action}{detail}  "
+            f"{render.safe(who)} via {entry.actor.via}\n"
+        )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG, description="Read and handle the reports sent through the website."
@@ -620,6 +696,13 @@ def build_parser() -> argparse.ArgumentParser:
     purge.add_argument("--handled-older-than", type=_days, required=True, metavar="DAYS")
     purge.add_argument("--dry-run", action="store_true", help="only show what would be deleted")
     purge.set_defaults(run=cmd_purge)
+
+    record = commands.add_parser(
+        "audit", help="who opened or changed a report, and when (the access record)"
+    )
+    record.add_argument("reference", nargs="?", help="one report (default: every report)")
+    record.add_argument("--json", action="store_true", help="print a JSON array")
+    record.set_defaults(run=cmd_audit)
     return parser
 
 

@@ -34,6 +34,8 @@ import boto3
 from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.server import ThreadedMotoServer
 from moto.ses.models import Message, RawMessage, ses_backends
+from reportdesk.core import routes
+from reportdesk.core.routes import API_PREFIX
 
 from infra.local_aws import REGION, Resources, create_resources, make_conditional_writes_atomic
 
@@ -71,8 +73,6 @@ MAILER_HANDLER = "reportdesk.mailer.handler:handler"
 DIGEST_HANDLER = "reportdesk.mailer.handler:digest_handler"
 INTAKE_HANDLER = "reportdesk.intake.handler:handler"
 FOLLOWUP_HANDLER = "reportdesk.followup.handler:handler"
-# As the HTTP API's routes: the follow-up function answers these, the intake function the rest.
-FOLLOWUP_PATH_PREFIX = "/api/followup/"
 
 log = logging.getLogger("local_server")
 
@@ -375,7 +375,7 @@ class LocalHandler(BaseHTTPRequestHandler):
 
     def dispatch(self) -> None:
         path = urlsplit(self.path).path
-        if path == "/api" or path.startswith("/api/"):
+        if path == API_PREFIX.rstrip("/") or path.startswith(API_PREFIX):
             response = self.call_api()
         elif path == "/_local/outbox.json" and self.command in ("GET", "HEAD"):
             response = HttpResponse(
@@ -407,7 +407,8 @@ class LocalHandler(BaseHTTPRequestHandler):
             self.read_body(),
             self.client_address[0],
         )
-        followup = urlsplit(self.path).path.startswith(FOLLOWUP_PATH_PREFIX)
+        # As the HTTP API's routes: the follow-up function answers these, the intake the rest.
+        followup = urlsplit(self.path).path.startswith(routes.FOLLOWUP_PREFIX)
         name, function = (
             ("followup", self.server.followup) if followup else ("intake", self.server.intake)
         )

@@ -21,19 +21,19 @@ from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
+from reportdesk.core import routes
+from reportdesk.core.clock import utc_iso
 from reportdesk.core.crypto import DecryptionFailed, EncryptionUnavailable
-from reportdesk.core.model import MESSAGE_MAX, MESSAGE_MIN, Language, Text
+from reportdesk.core.model import MESSAGE_MAX, MESSAGE_MIN, Text
 from reportdesk.core.reference import reference_for
-from reportdesk.core.texts import text
+from reportdesk.core.s3 import StorageUnavailable
+from reportdesk.core.texts import Language, text
 from reportdesk.followup import page as followup_page
 from reportdesk.followup import store as followup_store
 from reportdesk.intake import submission
-from reportdesk.intake.storage import StorageUnavailable
 from reportdesk.runtime import http_io
 from reportdesk.runtime.http_io import Request
 
-READ_PATH: Final = "/api/followup/read"
-MESSAGES_PATH: Final = "/api/followup/messages"
 _CLIENT_CONFIG: Final = Config(
     connect_timeout=3, read_timeout=8, retries={"mode": "standard", "max_attempts": 3}
 )
@@ -151,11 +151,7 @@ def _find_report(code: str) -> str | None:
     return followup_store.find_report(_s3(), _bucket(), _secret(), code)
 
 
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-
-
-@app.post(READ_PATH)
+@app.post(routes.FOLLOWUP_READ_PATH)
 def read() -> Response[str]:
     request = _request()
     if isinstance(request, Response):
@@ -193,8 +189,8 @@ def read() -> Response[str]:
         200,
         {
             "reference": reference,
-            "replies": [{"date": _iso(sent), "text": reply} for sent, reply in replies],
-            "messages": [{"date": _iso(sent)} for sent in messages],
+            "replies": [{"date": utc_iso(sent), "text": reply} for sent, reply in replies],
+            "messages": [{"date": utc_iso(sent)} for sent in messages],
         },
     )
 
@@ -220,7 +216,7 @@ def _message_problem(error: ValidationError, request: Request) -> Response[str]:
     return _problem(400, "followup.error.request", language, form)
 
 
-@app.post(MESSAGES_PATH)
+@app.post(routes.FOLLOWUP_MESSAGES_PATH)
 def write_message() -> Response[str]:
     request = _request()
     if isinstance(request, Response):
@@ -249,7 +245,7 @@ def write_message() -> Response[str]:
     if request.form:
         return http_io.html_answer(201, followup_page.sent_page(request.language))
     return http_io.json_answer(
-        201, {"reference": reference_for(report_id), "date": _iso(entry.sent_at)}
+        201, {"reference": reference_for(report_id), "date": utc_iso(entry.sent_at)}
     )
 
 

@@ -18,19 +18,17 @@ from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
+from reportdesk.core import routes
 from reportdesk.core.crypto import EncryptionUnavailable
 from reportdesk.core.model import FieldError
+from reportdesk.core.s3 import StorageUnavailable
 from reportdesk.core.texts import Language, text
 from reportdesk.followup import store as followup_store
 from reportdesk.intake import challenge, submission
 from reportdesk.intake import page as answer_page
-from reportdesk.intake.storage import StorageUnavailable
 from reportdesk.intake.submission import Invalid
 from reportdesk.runtime import http_io
 
-REPORTS_PATH: Final = "/api/reports"
-CHALLENGE_PATH: Final = "/api/challenge"
-_ALLOWED: Final = {REPORTS_PATH: "POST", CHALLENGE_PATH: "GET"}
 # Short timeouts: API Gateway gives up after 30 s, and a 503 lets the page ask the child to retry.
 _CLIENT_CONFIG: Final = Config(
     connect_timeout=3, read_timeout=8, retries={"mode": "standard", "max_attempts": 3}
@@ -121,7 +119,7 @@ def _request_problem(code: str, status: int, language: Language, form: bool) -> 
     return http_io.json_answer(status, _errors_body([FieldError("request", code)], language))
 
 
-@app.post(REPORTS_PATH)
+@app.post(routes.REPORTS_PATH)
 def post_report() -> Response[str]:
     request = http_io.read_request(app.current_event)
     if isinstance(request, http_io.Unreadable):
@@ -159,7 +157,7 @@ def post_report() -> Response[str]:
     return http_io.json_answer(201, asdict(answer))
 
 
-@app.get(CHALLENGE_PATH)
+@app.get(routes.CHALLENGE_PATH)
 def get_challenge() -> Response[str]:
     secret = _challenge_secret()
     if secret is None:
@@ -173,7 +171,7 @@ def get_challenge() -> Response[str]:
 @app.not_found
 def not_found(_error: NotFoundError) -> Response[str]:
     language = submission.preferred_language(app.current_event.headers.get("accept-language"))
-    allowed = _ALLOWED.get(app.current_event.path)
+    allowed = routes.INTAKE_ROUTES.get(app.current_event.path)
     if allowed is not None:
         _rejected(405, "method_not_allowed")
         body = _errors_body([FieldError("request", "method_not_allowed")], language)

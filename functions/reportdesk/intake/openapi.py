@@ -14,8 +14,8 @@ from pydantic import TypeAdapter
 from pydantic.json_schema import models_json_schema
 
 from reportdesk.core.model import Accepted, ErrorsOut, ReportIn
+from reportdesk.core.routes import CHALLENGE_PATH, REPORTS_PATH
 from reportdesk.intake import challenge, submission
-from reportdesk.intake.handler import CHALLENGE_PATH, REPORTS_PATH
 
 OPENAPI_FILE: Final = Path(__file__).with_name("openapi.json")
 _REF: Final = "#/components/schemas/{model}"

@@ -1,5 +1,5 @@
-"""The follow-up Lambda (`reportdesk.followup.handler`): `POST /api/followup/read` and
-`POST /api/followup/messages`, JSON or form posts; the work is in `followup_store`.
+"""The follow-up Lambda (`reportdesk.followup.handler.handler`): `POST /api/followup/read` and
+`POST /api/followup/messages`, JSON or form posts; the work is in `followup.store`.
 
 The child's code is a secret: it is never logged, never put in a metric, never stored.
 """

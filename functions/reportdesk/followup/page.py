@@ -1,6 +1,6 @@
 """The HTML pages that answer the "My report" forms when they are posted without JavaScript.
 
-Built like `answer_page`: the site's stylesheet only, no inline script or style.
+Built like `reportdesk.intake.page`: the site's stylesheet only, no inline script or style.
 """
 
 from __future__ import annotations

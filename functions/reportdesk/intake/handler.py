@@ -1,5 +1,6 @@
-"""The intake Lambda (`reportdesk.intake.handler`): HTTP in and out for `POST /api/reports` and
-`GET /api/challenge` (README, "Report API"); the work is in `submission` and `challenge`.
+"""The intake Lambda (`reportdesk.intake.handler.handler`): HTTP in and out for
+`POST /api/reports` and `GET /api/challenge` (reference guide, "Report API"); the work is in
+`submission` and `challenge`, the plumbing in `reportdesk.runtime`.
 """
 
 from __future__ import annotations

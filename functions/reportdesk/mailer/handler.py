@@ -41,7 +41,7 @@ from reportdesk.core.layout import (
 )
 from reportdesk.core.reference import normalise_reference, reference_for
 from reportdesk.core.s3 import CONDITIONAL_WRITE_LOST, NOT_FOUND, error_code
-from reportdesk.mailer import notices as mail_templates
+from reportdesk.mailer import notices
 
 # Exactly one e-mail per report although S3 events arrive at least once, and concurrently:
 # - `notified/<report_id>` (IfNoneMatch) is written only after SES accepted the e-mail, or after the
@@ -220,7 +220,7 @@ def _lease(s3: Any, bucket: str, key: str, now: datetime) -> Iterator[None]:
         _release_lease(s3, bucket, key, etag)
 
 
-def _send(clients: Clients, settings: Settings, mail: mail_templates.Mail) -> None:
+def _send(clients: Clients, settings: Settings, mail: notices.Mail) -> None:
     """One e-mail addressed to all API persons: SES accepts or refuses it as a whole, so the
     marker written after it is true for everyone (one e-mail each could half succeed)."""
     utf8 = "UTF-8"
@@ -279,7 +279,7 @@ class Announcement:
     lease: str
     digest_entry: str
     reference: str
-    mail: Callable[[], mail_templates.Mail]
+    mail: Callable[[], notices.Mail]
     suspected_spam: bool = False
 
 
@@ -336,7 +336,7 @@ def notify_report(clients: Clients, settings: Settings, key: str, now: datetime)
         lease=notifying_key(report_id),
         digest_entry=report_id,
         reference=reference,
-        mail=lambda: mail_templates.report_notice(reference, _received(report), language),
+        mail=lambda: notices.report_notice(reference, _received(report), language),
         suspected_spam=metadata.get("triage") == "suspected_spam",
     )
     return _announce(clients, settings, what, now)
@@ -362,7 +362,7 @@ def notify_message(clients: Clients, settings: Settings, key: str, now: datetime
         lease=notifying_key(report_id, name),
         digest_entry=f"{report_id}-{name}",
         reference=reference,
-        mail=lambda: mail_templates.message_notice(reference, _received(message)),
+        mail=lambda: notices.message_notice(reference, _received(message)),
     )
     return _announce(clients, settings, what, now)
 
@@ -429,7 +429,7 @@ def _send_digest(clients: Clients, settings: Settings, hour: str, now: datetime)
                 metadata = entry["Metadata"]
                 by_reason[metadata.get("reason", "over_cap")].append(metadata["reference"])
         count = sum(len(refs) for refs in by_reason.values())
-        mail = mail_templates.digest(
+        mail = notices.digest(
             hour_start(hour),
             sorted(by_reason["over_cap"]),
             sorted(by_reason["suspected_spam"]),

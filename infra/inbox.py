@@ -15,18 +15,16 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
+from reportdesk.core import layout, routes
 
 from infra import nag
 from infra.api import ReportApi
 from infra.config import Config
-from infra.followup import FOLLOWUP, FOLLOWUP_INDEX, MESSAGES, REPLIES
 from infra.functions import PythonFunction, api_function
-from infra.storage import REPORTS, ReportsStorage
+from infra.storage import ReportsStorage
 
 READERS_GROUP = "readers"
-CASES = "cases/"
-REPORTS_PATH = "/api/inbox/reports"
-AUTH_PATH = "/api/inbox/auth"
+REPORTS_PATH = routes.INBOX_REPORTS_PATH
 # Every route of the inbox API (method, path): all behind the JWT authorizer.
 INBOX_ROUTES = (
     (apigwv2.HttpMethod.GET, REPORTS_PATH),
@@ -36,7 +34,7 @@ INBOX_ROUTES = (
     (apigwv2.HttpMethod.POST, f"{REPORTS_PATH}/{{reference}}/status"),
     (apigwv2.HttpMethod.GET, f"{REPORTS_PATH}/{{reference}}/export"),
 )
-SIGN_IN_STEPS = ("start", "totp", "new-password", "mfa-setup", "mfa-verify", "refresh", "sign-out")
+SIGN_IN_STEPS = routes.INBOX_AUTH_STEPS
 
 
 class Inbox(Construct):
@@ -184,7 +182,7 @@ class Inbox(Construct):
         signin_integration = integrations.HttpLambdaIntegration("SignIn", self.signin.function)
         for step in SIGN_IN_STEPS:
             for route in api.http_api.add_routes(
-                path=f"{AUTH_PATH}/{step}",
+                path=f"{routes.INBOX_AUTH_PREFIX}{step}",
                 methods=[apigwv2.HttpMethod.POST],
                 integration=signin_integration,
             ):
@@ -202,12 +200,24 @@ class Inbox(Construct):
     def _grant_inbox(self, storage: ReportsStorage, role: iam.IRole) -> None:
         """Read and decrypt reports, replies and messages (only under those purposes), write
         replies and case states, delete every trace of a report, add to the access record."""
-        storage.allow(role, ["s3:GetObject"], [REPORTS, REPLIES, MESSAGES, CASES])
-        storage.allow(role, ["s3:PutObject"], [REPLIES, CASES])
+        reports, replies, messages = (
+            layout.REPORTS_PREFIX,
+            layout.REPLIES_PREFIX,
+            layout.MESSAGES_PREFIX,
+        )
+        storage.allow(role, ["s3:GetObject"], [reports, replies, messages, layout.CASES_PREFIX])
+        storage.allow(role, ["s3:PutObject"], [replies, layout.CASES_PREFIX])
         storage.allow(
             role,
             ["s3:DeleteObject", "s3:DeleteObjectVersion"],
-            [REPORTS, REPLIES, MESSAGES, FOLLOWUP, FOLLOWUP_INDEX, CASES],
+            [
+                reports,
+                replies,
+                messages,
+                layout.FOLLOWUP_PREFIX,
+                layout.FOLLOWUP_INDEX_PREFIX,
+                layout.CASES_PREFIX,
+            ],
         )
         role.add_to_principal_policy(
             iam.PolicyStatement(

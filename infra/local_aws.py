@@ -15,12 +15,13 @@ from typing import Any
 
 from cryptography.hazmat.primitives.hashes import SHA1
 from cryptography.hazmat.primitives.twofactor.totp import TOTP
+from reportdesk.core import layout
 
 REGION = "eu-west-1"
 SENDER = "meldingen@example.org"
 RECIPIENTS = ("api-lien@example.org", "api-ellen@example.org")
 # Objects the mailer announces: reports, and the children's follow-up messages.
-REPORTS_PREFIXES = ("reports/", "messages/")
+REPORTS_PREFIXES = layout.ANNOUNCED_PREFIXES
 # The web inbox: its readers' group, the one local API person, and how long access records stay.
 READERS_GROUP = "readers"
 INBOX_USER = "api-lien@example.org"

@@ -6,35 +6,30 @@
 from __future__ import annotations
 
 import argparse
-import base64
-import email
-import email.policy
-import html
-import importlib
-import json
 import logging
-import mimetypes
 import os
 import shlex
 import signal
 import sys
 import threading
-import uuid
 import warnings
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import FrameType
-from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
 
 import boto3
-from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.server import ThreadedMotoServer
-from moto.ses.models import Message, RawMessage, ses_backends
 
+from infra.local.events import (
+    DIGEST_HANDLER,
+    FOLLOWUP_HANDLER,
+    HOST,
+    INBOX_HANDLER,
+    INTAKE_HANDLER,
+    SIGNIN_HANDLER,
+    load_handler,
+)
+from infra.local.pollers import HourlyDigest, QueueConsumer
+from infra.local.web import LocalHttpServer, load_security_headers
 from infra.local_aws import (
     REGION,
     InboxSignIn,
@@ -43,25 +38,8 @@ from infra.local_aws import (
     create_resources,
     make_conditional_writes_atomic,
 )
-from infra.local_jwt import JwtAuthorizer, bearer, issuer
+from infra.local_jwt import JwtAuthorizer, issuer
 
-HOST = "127.0.0.1"
-# HSTS would pin 127.0.0.1 to HTTPS in the developer's browser; everything else is as in production.
-LOCAL_ONLY_DROPPED_HEADERS = frozenset({"strict-transport-security"})
-# Content types API Gateway HTTP APIs pass as text; every other body arrives base64-encoded.
-TEXT_CONTENT_TYPES = ("text/", "application/json", "application/xml", "application/javascript")
-EXTRA_CONTENT_TYPES = {
-    ".js": "text/javascript",
-    ".mjs": "text/javascript",
-    ".css": "text/css",
-    ".json": "application/json",
-    ".svg": "image/svg+xml",
-    ".woff2": "font/woff2",
-    ".xml": "application/xml",
-    ".webmanifest": "application/manifest+json",
-    ".txt": "text/plain",
-    ".gz": "application/gzip",
-}
 FAKE_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "testing",
     "AWS_SECRET_ACCESS_KEY": "testing",
@@ -76,468 +54,7 @@ INBOX_ENV_NAMES = (
     "KMS_KEY_ARN",
     "AUDIT_BUCKET",
 )
-MAILER_HANDLER = "reportdesk.mailer.handler:handler"
-DIGEST_HANDLER = "reportdesk.mailer.handler:digest_handler"
-INTAKE_HANDLER = "reportdesk.intake.handler:handler"
-FOLLOWUP_HANDLER = "reportdesk.followup.handler:handler"
-INBOX_HANDLER = "reportdesk.inbox.handler:handler"
-SIGNIN_HANDLER = "reportdesk.inbox.signin:handler"
-# As the HTTP API's routes: the follow-up function answers these, the inbox functions theirs
-# (the reports only behind the JWT authorizer), the intake function the rest.
-FOLLOWUP_PATH_PREFIX = "/api/followup/"
-INBOX_PATH_PREFIX = "/api/inbox/"
-SIGNIN_PATH_PREFIX = "/api/inbox/auth/"
-
 log = logging.getLogger("local_server")
-
-Handler = Callable[[dict[str, Any], Any], Any]
-
-
-@dataclass
-class LambdaContext:
-    """The attributes of the Lambda context object that the functions and Powertools read."""
-
-    function_name: str
-    function_version: str = "$LATEST"
-    memory_limit_in_mb: int = 256
-    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
-    log_group_name: str = "/aws/lambda/local"
-    log_stream_name: str = "local"
-
-    @property
-    def invoked_function_arn(self) -> str:
-        return f"arn:aws:lambda:{REGION}:{DEFAULT_ACCOUNT_ID}:function:{self.function_name}"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 30_000
-
-
-def load_handler(spec: str) -> Handler:
-    """Import `module:function` (after the environment is set, as Lambda does).
-
-    A Lambda instance serves one request at a time, and Powertools keeps the current request in
-    module state: the returned handler runs one call at a time too.
-    """
-    module_name, _, attribute = spec.partition(":")
-    handler: Handler = getattr(importlib.import_module(module_name), attribute)
-    lock = threading.Lock()
-
-    def one_at_a_time(event: dict[str, Any], context: Any) -> Any:
-        with lock:
-            return handler(event, context)
-
-    return one_at_a_time
-
-
-# --- API Gateway --------------------------------------------------------------------------------
-
-
-def is_text(content_type: str) -> bool:
-    media_type = content_type.split(";", 1)[0].strip().lower()
-    return media_type.startswith(TEXT_CONTENT_TYPES) or media_type.endswith("+json")
-
-
-def http_api_event(
-    method: str, target: str, headers: Iterable[tuple[str, str]], body: bytes, source_ip: str
-) -> dict[str, Any]:
-    """An API Gateway HTTP API (payload format 2.0) event for one request."""
-    parts = urlsplit(target)
-    lowered: dict[str, str] = {}
-    for name, value in headers:
-        key = name.lower()
-        lowered[key] = f"{lowered[key]},{value}" if key in lowered else value
-    cookies = [c.strip() for c in lowered.pop("cookie", "").split(";") if c.strip()]
-    now = datetime.now(UTC)
-    text_body = is_text(lowered.get("content-type", ""))
-    event: dict[str, Any] = {
-        "version": "2.0",
-        "routeKey": "$default",
-        "rawPath": unquote(parts.path),
-        "rawQueryString": parts.query,
-        "headers": lowered,
-        "requestContext": {
-            "accountId": DEFAULT_ACCOUNT_ID,
-            "apiId": "local",
-            "domainName": lowered.get("host", HOST),
-            "domainPrefix": "local",
-            "http": {
-                "method": method,
-                "path": unquote(parts.path),
-                "protocol": "HTTP/1.1",
-                "sourceIp": source_ip,
-                "userAgent": lowered.get("user-agent", ""),
-            },
-            "requestId": str(uuid.uuid4()),
-            "routeKey": "$default",
-            "stage": "$default",
-            "time": now.strftime("%d/%b/%Y:%H:%M:%S +0000"),
-            "timeEpoch": int(now.timestamp() * 1000),
-        },
-        "isBase64Encoded": bool(body) and not text_body,
-    }
-    if cookies:
-        event["cookies"] = cookies
-    if parts.query:
-        event["queryStringParameters"] = {
-            name: ",".join(values)
-            for name, values in parse_qs(parts.query, keep_blank_values=True).items()
-        }
-    if body:
-        event["body"] = (
-            body.decode("utf-8", "replace") if text_body else base64.b64encode(body).decode()
-        )
-    return event
-
-
-@dataclass(frozen=True)
-class HttpResponse:
-    status: int
-    headers: list[tuple[str, str]]
-    body: bytes
-
-
-def http_api_response(result: Any) -> HttpResponse:
-    """Turn a payload 2.0 handler result into an HTTP response, as API Gateway does."""
-    if not isinstance(result, dict) or "statusCode" not in result:
-        # API Gateway's rule for a bare result: 200 with the result as JSON.
-        return HttpResponse(
-            200, [("content-type", "application/json")], json.dumps(result).encode()
-        )
-    headers = [(str(k), str(v)) for k, v in (result.get("headers") or {}).items()]
-    for name, values in (result.get("multiValueHeaders") or {}).items():
-        headers.extend((str(name), str(v)) for v in values)
-    headers.extend(("set-cookie", str(c)) for c in result.get("cookies") or [])
-    raw = result.get("body") or ""
-    body = base64.b64decode(raw) if result.get("isBase64Encoded") else str(raw).encode()
-    return HttpResponse(int(result["statusCode"]), headers, body)
-
-
-# --- the outbox ---------------------------------------------------------------------------------
-
-
-def sent_emails() -> list[dict[str, Any]]:
-    """The e-mails SES accepted, read from moto's backend (the moto server runs in this process)."""
-    backend = ses_backends[DEFAULT_ACCOUNT_ID][REGION]
-    emails: list[dict[str, Any]] = []
-    for message in list(backend.sent_messages):
-        if isinstance(message, Message):
-            to = [
-                addr
-                for kind in ("ToAddresses", "CcAddresses", "BccAddresses")
-                for addr in message.destinations.get(kind, [])
-            ]
-            emails.append({"to": to, "subject": message.subject, "text": message.body})
-        elif isinstance(message, RawMessage):
-            parsed = email.message_from_string(message.raw_data, policy=email.policy.default)
-            part = parsed.get_body(preferencelist=("plain", "html"))
-            text = part.get_content() if part is not None else ""
-            emails.append(
-                {"to": list(message.destinations), "subject": str(parsed["subject"]), "text": text}
-            )
-    return emails
-
-
-def outbox_page(emails: list[dict[str, Any]]) -> str:
-    items = "".join(
-        "<article><h2>{subject}</h2><p>To: {to}</p><pre>{text}</pre></article>".format(
-            subject=html.escape(str(mail["subject"])),
-            to=html.escape(", ".join(mail["to"])),
-            text=html.escape(str(mail["text"])),
-        )
-        for mail in reversed(emails)
-    )
-    return (
-        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
-        "<title>Local outbox</title></head><body><main><h1>Local outbox</h1>"
-        f"<p>{len(emails)} e-mail(s) sent through the emulated SES, newest first.</p>"
-        f"{items}</main></body></html>"
-    )
-
-
-# --- the queue consumer and the schedule --------------------------------------------------------
-
-
-def sqs_event(messages: list[dict[str, Any]], queue_arn: str) -> dict[str, Any]:
-    """An SQS event source mapping batch, as Lambda delivers it."""
-    return {
-        "Records": [
-            {
-                "messageId": m["MessageId"],
-                "receiptHandle": m["ReceiptHandle"],
-                "body": m["Body"],
-                "attributes": m.get("Attributes", {}),
-                "messageAttributes": m.get("MessageAttributes", {}),
-                "md5OfBody": m["MD5OfBody"],
-                "eventSource": "aws:sqs",
-                "eventSourceARN": queue_arn,
-                "awsRegion": REGION,
-            }
-            for m in messages
-        ]
-    }
-
-
-def scheduled_event() -> dict[str, Any]:
-    """An EventBridge scheduled event, as the hourly rule delivers it."""
-    return {
-        "version": "0",
-        "id": str(uuid.uuid4()),
-        "detail-type": "Scheduled Event",
-        "source": "aws.events",
-        "account": DEFAULT_ACCOUNT_ID,
-        "time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "region": REGION,
-        "resources": [f"arn:aws:events:{REGION}:{DEFAULT_ACCOUNT_ID}:rule/local-digest"],
-        "detail": {},
-    }
-
-
-class QueueConsumer(threading.Thread):
-    """Polls the notification queue and hands batches to the mailer, like Lambda's SQS poller."""
-
-    def __init__(self, resources: Resources, stop: threading.Event) -> None:
-        super().__init__(name="mailer", daemon=True)
-        self._resources = resources
-        self._stopping = stop
-        self._sqs = boto3.client("sqs", region_name=REGION)
-        self._queue_arn = self._sqs.get_queue_attributes(
-            QueueUrl=resources.queue_url, AttributeNames=["QueueArn"]
-        )["Attributes"]["QueueArn"]
-
-    def run(self) -> None:
-        handler = load_handler(MAILER_HANDLER)
-        while not self._stopping.is_set():
-            try:
-                self.poll_once(handler)
-            except Exception:
-                if self._stopping.is_set():
-                    return
-                # The consumer must outlive one failed batch, as Lambda's poller does.
-                log.exception("mailer batch failed; the messages will be delivered again")
-                self._stopping.wait(1)
-
-    def poll_once(self, handler: Handler) -> None:
-        messages = self._sqs.receive_message(
-            QueueUrl=self._resources.queue_url,
-            MaxNumberOfMessages=10,
-            WaitTimeSeconds=1,
-            MessageSystemAttributeNames=["All"],
-        ).get("Messages", [])
-        if not messages:
-            self._stopping.wait(0.2)
-            return
-        result = handler(sqs_event(messages, self._queue_arn), LambdaContext("mailer"))
-        failed = {item["itemIdentifier"] for item in (result or {}).get("batchItemFailures", [])}
-        done = [m for m in messages if m["MessageId"] not in failed]
-        for message in done:
-            self._sqs.delete_message(
-                QueueUrl=self._resources.queue_url, ReceiptHandle=message["ReceiptHandle"]
-            )
-        log.info("mailer: %d message(s) done, %d left for redelivery", len(done), len(failed))
-
-
-class HourlyDigest(threading.Thread):
-    """Runs the digest function at the start of every hour, like the hourly EventBridge rule."""
-
-    def __init__(self, handler: Handler, stop: threading.Event) -> None:
-        super().__init__(name="digest", daemon=True)
-        self._handler = handler
-        self._stopping = stop
-
-    def run(self) -> None:
-        while True:
-            now = datetime.now(UTC)
-            next_hour = now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
-            if self._stopping.wait((next_hour - now).total_seconds()):
-                return
-            try:
-                self._handler(scheduled_event(), LambdaContext("digest"))
-                log.info("digest: ran")
-            except Exception:
-                log.exception("digest failed")
-
-
-# --- the HTTP server ----------------------------------------------------------------------------
-
-
-class LocalHandler(BaseHTTPRequestHandler):
-    """Static files from the site, `/api/*` to the intake function, `/_local/*` for developers."""
-
-    server: LocalHttpServer
-    protocol_version = "HTTP/1.1"
-
-    def do_GET(self) -> None:
-        self.dispatch()
-
-    def do_HEAD(self) -> None:
-        self.dispatch()
-
-    def do_POST(self) -> None:
-        self.dispatch()
-
-    def do_PUT(self) -> None:
-        self.dispatch()
-
-    def do_DELETE(self) -> None:
-        self.dispatch()
-
-    def do_PATCH(self) -> None:
-        self.dispatch()
-
-    def do_OPTIONS(self) -> None:
-        self.dispatch()
-
-    def dispatch(self) -> None:
-        path = urlsplit(self.path).path
-        if path == "/api" or path.startswith("/api/"):
-            response = self.call_api()
-        elif path == "/_local/outbox.json" and self.command in ("GET", "HEAD"):
-            response = HttpResponse(
-                200,
-                [("content-type", "application/json")],
-                json.dumps(sent_emails(), ensure_ascii=False).encode(),
-            )
-        elif path == "/_local/outbox" and self.command in ("GET", "HEAD"):
-            response = HttpResponse(
-                200,
-                [("content-type", "text/html; charset=utf-8")],
-                outbox_page(sent_emails()).encode(),
-            )
-        elif self.command in ("GET", "HEAD"):
-            response = self.static_file(path)
-        else:
-            response = HttpResponse(405, [("allow", "GET, HEAD")], b"")
-        self.send(response)
-
-    def read_body(self) -> bytes:
-        length = int(self.headers.get("content-length") or 0)
-        return self.rfile.read(length) if length else b""
-
-    def call_api(self) -> HttpResponse:
-        event = http_api_event(
-            self.command,
-            self.path,
-            self.headers.items(),
-            self.read_body(),
-            self.client_address[0],
-        )
-        path = urlsplit(self.path).path
-        if path.startswith(SIGNIN_PATH_PREFIX):
-            name, function = "inbox-signin", self.server.signin
-        elif path.startswith(INBOX_PATH_PREFIX):
-            # What API Gateway's JWT authorizer does before the inbox function is called.
-            claims = self.server.authorizer.claims(bearer(event["headers"]))
-            if claims is None:
-                return HttpResponse(
-                    401,
-                    [
-                        ("content-type", "application/json"),
-                        ("www-authenticate", "Bearer"),
-                        ("cache-control", "no-store"),
-                    ],
-                    b'{"message":"Unauthorized"}',
-                )
-            event["requestContext"]["authorizer"] = {"jwt": {"claims": claims, "scopes": None}}
-            name, function = "inbox", self.server.inbox
-        elif path.startswith(FOLLOWUP_PATH_PREFIX):
-            name, function = "followup", self.server.followup
-        else:
-            name, function = "intake", self.server.intake
-        try:
-            result = function(event, LambdaContext(name))
-        except Exception:
-            # What API Gateway answers when the function fails.
-            log.exception("%s function failed", name)
-            return HttpResponse(
-                500, [("content-type", "application/json")], b'{"message":"Internal Server Error"}'
-            )
-        return http_api_response(result)
-
-    def static_file(self, path: str) -> HttpResponse:
-        site = self.server.site_dir
-        file = (site / unquote(path).lstrip("/")).resolve()
-        if not file.is_relative_to(site):
-            return self.not_found()
-        if file.is_dir():
-            if not path.endswith("/"):
-                return HttpResponse(301, [("location", path + "/")], b"")
-            file = file / "index.html"
-        if not file.is_file():
-            return self.not_found()
-        return HttpResponse(200, [("content-type", content_type(file))], file.read_bytes())
-
-    def not_found(self) -> HttpResponse:
-        page = self.server.site_dir / "404.html"
-        body = page.read_bytes() if page.is_file() else b"Not found"
-        return HttpResponse(404, [("content-type", "text/html; charset=utf-8")], body)
-
-    def send(self, response: HttpResponse) -> None:
-        self.send_response(response.status)
-        names = {name.lower() for name, _ in response.headers}
-        for name, value in response.headers:
-            self.send_header(name, value)
-        # The production headers policy applies to every response, the API's included.
-        for name, value in self.server.security_headers.items():
-            if name.lower() not in names:
-                self.send_header(name, value)
-        if "cache-control" not in names:
-            self.send_header("cache-control", "no-cache")
-        self.send_header("content-length", str(len(response.body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(response.body)
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        # Method, path and status only: never the query string, headers or body.
-        log.info("%s %s %s", self.command, urlsplit(self.path).path, code)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        log.debug(format, *args)
-
-
-def not_loaded(event: dict[str, Any], context: Any) -> Any:
-    raise RuntimeError("the function is not loaded yet")
-
-
-def content_type(file: Path) -> str:
-    guessed = EXTRA_CONTENT_TYPES.get(file.suffix) or mimetypes.guess_type(file.name)[0]
-    guessed = guessed or "application/octet-stream"
-    if guessed.startswith("text/") or guessed in ("application/json", "application/xml"):
-        return f"{guessed}; charset=utf-8"
-    return guessed
-
-
-class LocalHttpServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(
-        self,
-        address: tuple[str, int],
-        site_dir: Path,
-        security_headers: dict[str, str],
-    ) -> None:
-        super().__init__(address, LocalHandler)
-        self.site_dir = site_dir.resolve()
-        self.security_headers = security_headers
-        self.intake: Handler = not_loaded
-        self.followup: Handler = not_loaded
-        self.inbox: Handler = not_loaded
-        self.signin: Handler = not_loaded
-        self.authorizer = JwtAuthorizer(jwks_url="", issuer="", audience="")
-
-
-# --- putting it together ------------------------------------------------------------------------
-
-
-def load_security_headers(path: Path) -> dict[str, str]:
-    """The production headers computed by `make build`, minus those that need HTTPS."""
-    from infra.security_headers import load_headers
-
-    return {
-        name: value
-        for name, value in load_headers(path).items()
-        if name.lower() not in LOCAL_ONLY_DROPPED_HEADERS
-    }
 
 
 def start_aws() -> tuple[ThreadedMotoServer, Resources, InboxSignIn]:
@@ -649,9 +166,8 @@ def main(argv: list[str] | None = None) -> int:
             f"\nThe site and the report API: {url}\n"
             f"E-mails sent by the mailer:  {url}_local/outbox\n"
             f"The API persons' web inbox:  {url}inbox/\n"
-            f"    sign in as {sign_in.user}, password and authenticator secret in "
-            f"{inbox_env}\n"
-            "    (INBOX_PASSWORD; the 6-digit code: .venv/bin/python -m infra.local_aws totp)\n"
+            f"    sign in as {sign_in.user}; the password (INBOX_PASSWORD) is in {inbox_env},\n"
+            "    the 6-digit code: .venv/bin/python -m infra.local_aws totp\n"
             f"Read the reports with the emulated AWS ({inbox_env}):\n"
             "    .venv/bin/api-inbox --local list\n"
             "    .venv/bin/api-inbox --local show <reference>\n"

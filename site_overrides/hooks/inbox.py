@@ -13,6 +13,7 @@ from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
+from reportdesk.core import routes
 from reportdesk.core.texts import TEXTS, text
 
 MARKER: Final = "<!-- inbox -->"
@@ -27,8 +28,8 @@ SCRIPTS = [
     "assets/javascripts/inbox/app.js",
 ]
 TEMPLATE: Final = "partials/inbox.html"
-AUTH_PATH: Final = "/api/inbox/auth"
-REPORTS_PATH: Final = "/api/inbox/reports"
+AUTH_PATH: Final = routes.INBOX_AUTH_PREFIX.rstrip("/")
+REPORTS_PATH: Final = routes.INBOX_REPORTS_PATH
 
 
 def script_data(language: str) -> Markup:

@@ -19,7 +19,7 @@ from typing import Any, Final, Literal
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from reportdesk.intake.storage import StorageUnavailable
+from reportdesk.core.s3 import StorageUnavailable
 
 SCHEMA: Final = 1
 Action = Literal["open", "export", "reply", "status", "delete", "decrypt"]

@@ -1,341 +1,253 @@
-"""What the web inbox does with a case, free of HTTP: list, open, reply, change status, export and
-delete, each opening or change first written to the access record (no record, no access).
+"""The reports as cases, free of any UI: list, find by reference, read and decrypt, the thread of
+replies and messages, the status, and deleting every trace of a report.
+
+Used by `api-inbox` (and the web inbox). Decryption goes through `reportdesk.core.crypto` only; AWS
+clients come in as arguments. A problem the reader can act on is a `CaseError` whose message says
+what to do.
 """
 
 from __future__ import annotations
 
+import io
 import json
-import re
-import unicodedata
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final
 
+from aws_encryption_sdk.exceptions import DecryptKeyError
+from aws_encryption_sdk.internal.formatting.deserialize import deserialize_header
 from botocore.exceptions import BotoCoreError, ClientError
 
-from reportdesk.cases import audit
-from reportdesk.cases import state as casestate
-from reportdesk.cases.state import CaseState, Status
 from reportdesk.core import crypto
-from reportdesk.core.reference import is_report_id, normalise_reference, reference_for
+from reportdesk.core.layout import REPORTS_PREFIX, report_id_from_key
+from reportdesk.core.reference import normalise_reference, reference_for
+from reportdesk.core.s3 import NOT_FOUND, StorageUnavailable, delete_every_version, error_code
 from reportdesk.followup import store as followup_store
-from reportdesk.intake.storage import REPORTS_PREFIX, StorageUnavailable
 
+STATUSES: Final = ("open", "handled")
 REPLY_MAX: Final = 10_000
-_KEY_RE: Final = re.compile(r"^reports/\d{4}/\d{2}/(?P<report_id>[0-9a-f]{32})$")
+TAMPERED: Final = "this report's content does not belong to it; it may have been tampered with"
+DAMAGED: Final = "this report's content was changed or damaged; it cannot be read safely"
+# Enough parallel requests to list a few thousand reports in seconds, few enough to be polite.
 _WORKERS: Final = 16
 
 
-class UnknownReport(Exception):
-    """No report has this reference (or it is not a reference at all)."""
-
-
-class BadInput(Exception):
-    """The request cannot be carried out as asked; the message says why (English, for the API)."""
+class CaseError(Exception):
+    """A problem the reader can act on; the message says what (shown as one line)."""
 
 
 @dataclass(frozen=True)
-class Store:
-    """Where the reports, their cases and the access record are, and how to reach them."""
+class ReportRow:
+    """One report as a listing shows it, built from object metadata and tags (never decrypted)."""
 
-    s3: Any
-    bucket: str
-    audit_bucket: str
-    key_arn: str
-    botocore_session: Any
-    retention_days: int
-
-
-@dataclass(frozen=True)
-class Found:
-    report_id: str
     reference: str
+    report_id: str
+    received: datetime | None
+    language: str
+    triage: str
+    contact_wanted: bool | None
+    status: str
+
+
+@dataclass(frozen=True)
+class StoredReport:
+    """A report object and what its metadata and tags say about it."""
+
     key: str
+    row: ReportRow
+    tags: dict[str, str]
 
 
-def _report_ids(store: Store) -> dict[str, str]:
-    """Every report id with its object key."""
-    found: dict[str, str] = {}
-    pages = store.s3.get_paginator("list_objects_v2").paginate(
-        Bucket=store.bucket, Prefix=REPORTS_PREFIX
-    )
-    for page in pages:
-        for item in page.get("Contents", []):
-            match = _KEY_RE.match(item["Key"])
-            if match:
-                found[match["report_id"]] = item["Key"]
-    return found
-
-
-def find(store: Store, typed: str) -> Found:
-    """The report a person's reference names (any case, no dash, O for 0); UnknownReport if none."""
-    wanted = normalise_reference(typed) if len(typed) <= 32 else None
-    if wanted is None:
-        raise UnknownReport
+def _parse_received(metadata: Mapping[str, str], fallback: datetime) -> datetime:
     try:
-        keys = _report_ids(store)
-    except (BotoCoreError, ClientError) as error:
-        raise StorageUnavailable(type(error).__name__) from error
-    for report_id, key in keys.items():
-        if reference_for(report_id) == wanted:
-            return Found(report_id, wanted, key)
-    raise UnknownReport
-
-
-def _received(metadata: dict[str, str], fallback: datetime) -> datetime:
-    try:
-        moment = datetime.fromisoformat(metadata.get("received", "").replace("Z", "+00:00"))
+        received = datetime.fromisoformat(metadata.get("received", "").replace("Z", "+00:00"))
     except ValueError:
         return fallback
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    # The intake writes UTC; a time without a zone is read as UTC rather than failing to compare.
+    return received if received.tzinfo else received.replace(tzinfo=UTC)
 
 
-def _message_times(store: Store) -> dict[str, list[str]]:
-    """The times of every child's message, per report id (one listing for the whole inbox)."""
-    times: dict[str, list[str]] = {}
-    pages = store.s3.get_paginator("list_objects_v2").paginate(
-        Bucket=store.bucket, Prefix=followup_store.MESSAGES_PREFIX
-    )
-    for page in pages:
-        for item in page.get("Contents", []):
-            _, report_id, name = [*item["Key"].split("/", 2), "", ""][:3]
-            match = re.match(r"(\d{8}T\d{12}Z)-", name)
-            if is_report_id(report_id) and match:
-                moment = datetime.strptime(match[1], "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
-                times.setdefault(report_id, []).append(casestate.iso(moment))
-    return times
+def wrapping_key_arns(body: bytes) -> set[str] | None:
+    """The KMS keys named in the message header, or None when the header cannot be read.
 
-
-def _unread(case: CaseState, message_times: list[str]) -> int:
-    since = case.messages_read_until
-    return sum(1 for at in message_times if since is None or at > since)
-
-
-def list_reports(store: Store, now: datetime) -> list[dict[str, Any]]:
-    """Every report as the list shows it, newest first, from metadata and case state only."""
-
-    def row(item: tuple[str, str]) -> dict[str, Any]:
-        report_id, key = item
-        head = store.s3.head_object(Bucket=store.bucket, Key=key)
-        metadata = head.get("Metadata", {})
-        received = _received(metadata, head["LastModified"])
-        case = casestate.read(store.s3, store.bucket, report_id)
-        end = (
-            datetime.fromisoformat(case.closed_at.replace("Z", "+00:00")) if case.closed_at else now
-        )
+    Only used to explain a failed decryption; `deserialize_header` is internal to the AWS
+    Encryption SDK (pinned), and reads the header without decrypting anything.
+    """
+    try:
+        header, _raw = deserialize_header(io.BytesIO(body), max_encrypted_data_keys=1)
         return {
-            "reference": reference_for(report_id),
-            "received_at": casestate.iso(received),
-            "triage": metadata.get("triage", "unknown"),
-            "status": case.status,
-            "unread_messages": _unread(case, messages.get(report_id, [])),
-            "days_open": casestate.days_between(received, end),
-            "expires_on": case.expires_on,
+            key.key_provider.key_info.decode("utf-8", "replace")
+            for key in header.encrypted_data_keys
         }
-
-    try:
-        messages = _message_times(store)
-        with ThreadPoolExecutor(_WORKERS) as pool:
-            rows = list(pool.map(row, _report_ids(store).items()))
-    except (BotoCoreError, ClientError) as error:
-        raise StorageUnavailable(type(error).__name__) from error
-    return sorted(rows, key=lambda r: (r["received_at"], r["reference"]), reverse=True)
+    except Exception:  # any unreadable header is simply "damaged"
+        return None
 
 
-def _decrypt_report(store: Store, found: Found) -> dict[str, Any]:
-    try:
-        body = store.s3.get_object(Bucket=store.bucket, Key=found.key)["Body"].read()
-    except (BotoCoreError, ClientError) as error:
-        raise StorageUnavailable(type(error).__name__) from error
-    plaintext = crypto.decrypt(
-        bytes(body), found.report_id, key_arn=store.key_arn, botocore_session=store.botocore_session
-    )
-    document = json.loads(plaintext)
-    if not isinstance(document, dict) or document.get("report_id") != found.report_id:
-        raise crypto.WrongEncryptionContext("not this report")
-    return document
-
-
-def _thread(store: Store, found: Found) -> list[dict[str, str]]:
-    return [
-        {
-            "kind": entry.kind,
-            "at": casestate.iso(entry.sent_at),
-            "text": followup_store.read_entry(
-                store.s3,
-                store.bucket,
-                entry,
-                key_arn=store.key_arn,
-                botocore_session=store.botocore_session,
-            ),
-        }
-        for entry in followup_store.thread(store.s3, store.bucket, found.report_id)
-    ]
-
-
-def _access(store: Store, found: Found) -> list[dict[str, Any]]:
-    return [
-        {"at": e.at, "action": e.action, "who": e.actor.email or e.actor.id, "detail": e.detail}
-        for e in audit.entries(store.s3, store.audit_bucket, found.report_id)
-    ]
-
-
-def _record(
-    store: Store,
-    found: Found,
-    actor: audit.Actor,
-    action: audit.Action,
-    now: datetime,
-    detail: str | None = None,
-) -> None:
-    audit.append(
-        store.s3,
-        store.audit_bucket,
-        action,
-        found.report_id,
-        found.reference,
-        actor,
-        now=now,
-        detail=detail,
-    )
-
-
-def open_report(store: Store, typed: str, actor: audit.Actor, now: datetime) -> dict[str, Any]:
-    """The decrypted report with its thread, case and access record; a `new` case becomes `read`
-    and the child's messages up to now count as read."""
-    found = find(store, typed)
-    _record(store, found, actor, "open", now)
-    document = _decrypt_report(store, found)
-    thread = _thread(store, found)
-
-    def opened(case: CaseState) -> CaseState:
-        seen = case.with_status("read", now, store.retention_days) if case.status == "new" else case
-        latest = max((e["at"] for e in thread if e["kind"] == "message"), default=None)
-        if latest and (seen.messages_read_until or "") < latest:
-            return replace(seen, messages_read_until=latest)
-        return seen
-
-    case = casestate.update(store.s3, store.bucket, found.report_id, opened)
-    return {
-        "reference": found.reference,
-        "report": document,
-        "thread": thread,
-        "case": case.as_json(),
-        "access": _access(store, found),
-    }
-
-
-def reply(store: Store, typed: str, text: Any, actor: audit.Actor, now: datetime) -> str:
-    """Store an encrypted reply the child reads with the code; returns its time."""
-    if not isinstance(text, str) or not text.strip():
-        raise BadInput("message is required")
-    if len(text) > REPLY_MAX:
-        raise BadInput(f"message is longer than {REPLY_MAX} characters")
-    found = find(store, typed)
-    _record(store, found, actor, "reply", now)
-    entry = followup_store.store_entry(
-        store.s3,
-        store.bucket,
-        "reply",
-        found.report_id,
-        text.strip(),
-        key_arn=store.key_arn,
-        botocore_session=store.botocore_session,
-        now=now,
-        metadata={"reference": found.reference},
-    )
-    at = casestate.iso(entry.sent_at)
-    casestate.update(
-        store.s3, store.bucket, found.report_id, lambda case: replace(case, last_reply_at=at)
-    )
-    return at
-
-
-def set_status(
-    store: Store, typed: str, status: Any, actor: audit.Actor, now: datetime
-) -> dict[str, Any]:
-    if status not in casestate.STATUSES or status == "new":
-        raise BadInput("status must be one of read, in_progress, handled")
-    found = find(store, typed)
-    wanted: Status = status
-    _record(store, found, actor, "status", now, detail=wanted)
-    case = casestate.update(
-        store.s3,
-        store.bucket,
-        found.report_id,
-        lambda case: case.with_status(wanted, now, store.retention_days),
-    )
-    return case.as_json()
-
-
-def export(store: Store, typed: str, actor: audit.Actor, now: datetime) -> tuple[str, str]:
-    """The report and its thread as plain text for the case folder, and its file name."""
-    found = find(store, typed)
-    _record(store, found, actor, "export", now)
-    document = _decrypt_report(store, found)
-    case = casestate.read(store.s3, store.bucket, found.report_id)
-    lines = [
-        f"Report {found.reference}",
-        f"Received: {document.get('received_at', '?')}",
-        f"Status: {case.status}",
-        f"Triage: {document.get('triage', '?')}",
-        f"Exported: {casestate.iso(now)} by {actor.email or actor.id}",
-        "",
-    ]
-    for name, value in _flat(document):
-        if name not in {"message", "schema", "report_id", "submission_id", "reference"}:
-            lines.append(f"{name}: {visible(value)}")
-    lines += ["", "Message", "-------", visible(str(document.get("message", ""))), ""]
-    for entry in _thread(store, found):
-        who = "Reply" if entry["kind"] == "reply" else "Message from the reporter"
-        lines += [f"{who}, {entry['at']}", "-" * 20, visible(entry["text"]), ""]
-    return "\n".join(lines), f"report-{found.reference}.txt"
-
-
-def _flat(value: Any, prefix: str = "") -> list[tuple[str, str]]:
-    if isinstance(value, dict):
-        return [
-            pair
-            for key, inner in value.items()
-            for pair in _flat(inner, f"{prefix}.{key}" if prefix else str(key))
-        ]
-    if value is None or value == "":
-        return []
-    return [(prefix, str(value))]
-
-
-def visible(text: str) -> str:
-    """Bidi controls, zero-width and other format characters (Unicode Cf, Zl, Zp) and control
-    characters shown as `<U+XXXX>`: they can hide or reorder what a text seems to say."""
-    return "".join(
-        f"<U+{ord(c):04X}>"
-        if unicodedata.category(c) in {"Cf", "Zl", "Zp", "Cc"} and c not in "\n\t"
-        else c
-        for c in text
-    )
-
-
-def delete(store: Store, typed: str, confirm: Any, actor: audit.Actor, now: datetime) -> None:
-    """Remove every trace of the report: follow-up codes, thread, report versions, case state.
-    The access record stays (it holds no report content, and nobody can delete it)."""
-    found = find(store, typed)
-    if not isinstance(confirm, str) or normalise_reference(confirm) != found.reference:
-        raise BadInput("confirm must be the report's reference")
-    _record(store, found, actor, "delete", now)
-    try:
-        followup_store.delete_followup(store.s3, store.bucket, found.report_id)
-        pages = store.s3.get_paginator("list_object_versions").paginate(
-            Bucket=store.bucket, Prefix=found.key
+def _not_decrypted(body: bytes, key_arn: str, cause: BaseException | None) -> Exception:
+    """Why a decryption failed: the AWS failure itself, or a CaseError saying what to check."""
+    if isinstance(cause, BotoCoreError | ClientError):
+        aws_failure: Exception = cause
+        return aws_failure
+    keys = wrapping_key_arns(body)
+    if keys is None:
+        return CaseError(DAMAGED)
+    if key_arn not in keys:
+        return CaseError(
+            "this report was encrypted with another KMS key than the configured one "
+            "(KMS_KEY_ARN); check your settings"
         )
-        doomed = [
-            {"Key": item["Key"], "VersionId": item["VersionId"]}
-            for page in pages
-            for item in [*page.get("Versions", []), *page.get("DeleteMarkers", [])]
-            if item["Key"] == found.key
+    if isinstance(cause, DecryptKeyError):
+        return CaseError(
+            "KMS refused to decrypt this report: your AWS identity may not use the key, "
+            "or the content was changed"
+        )
+    return CaseError(DAMAGED)
+
+
+class Cases:
+    """The reports bucket seen by a reader: reports, their threads and their status."""
+
+    def __init__(self, s3: Any, bucket: str, key_arn: str, botocore_session: Any) -> None:
+        self.s3 = s3
+        self.bucket = bucket
+        self.key_arn = key_arn
+        self.botocore_session = botocore_session
+
+    def keys(self) -> list[str]:
+        paginator = self.s3.get_paginator("list_objects_v2")
+        keys: list[str] = []
+        for page in paginator.paginate(Bucket=self.bucket, Prefix=REPORTS_PREFIX):
+            keys += [item["Key"] for item in page.get("Contents", [])]
+        return [key for key in keys if report_id_from_key(key)]
+
+    def tags(self, key: str) -> dict[str, str]:
+        response = self.s3.get_object_tagging(Bucket=self.bucket, Key=key)
+        return {tag["Key"]: tag["Value"] for tag in response["TagSet"]}
+
+    def _head(self, key: str) -> tuple[str, dict[str, str], datetime]:
+        response = self.s3.head_object(Bucket=self.bucket, Key=key)
+        return key, response.get("Metadata", {}), response["LastModified"]
+
+    def _report(self, key: str, metadata: Mapping[str, str], modified: datetime) -> StoredReport:
+        tags = self.tags(key)
+        wanted = metadata.get("contact-wanted")
+        row = ReportRow(
+            reference=metadata.get("reference", "?"),
+            report_id=report_id_from_key(key) or "?",
+            received=_parse_received(metadata, modified),
+            language=metadata.get("language", "?"),
+            triage=metadata.get("triage", "?"),
+            contact_wanted=None if wanted is None else wanted == "yes",
+            status=tags.get("status", "open"),
+        )
+        return StoredReport(key=key, row=row, tags=tags)
+
+    def all(self) -> list[StoredReport]:
+        """Every report, newest first."""
+
+        def load(key: str) -> StoredReport:
+            return self._report(*self._head(key))
+
+        with ThreadPoolExecutor(_WORKERS) as pool:
+            reports = list(pool.map(load, self.keys()))
+        return sorted(reports, key=lambda report: report.row.received or datetime.min, reverse=True)
+
+    def find(self, reference: str) -> StoredReport:
+        """The report with this reference; the reference derives from the report id in the key,
+        so a listing finds it without reading any object."""
+        wanted = normalise_reference(reference)
+        if wanted is None:
+            raise CaseError(f"{reference!r} is not a report reference (it looks like ABCD-1234)")
+        keys = [
+            key for key in self.keys() if reference_for(report_id_from_key(key) or "") == wanted
         ]
-        if doomed:
-            store.s3.delete_objects(Bucket=store.bucket, Delete={"Objects": doomed, "Quiet": True})
-        casestate.delete(store.s3, store.bucket, found.report_id)
-    except (BotoCoreError, ClientError) as error:
-        raise StorageUnavailable(type(error).__name__) from error
+        if not keys:
+            raise CaseError(f"no report with reference {wanted}")
+        if len(keys) > 1:
+            raise CaseError(f"more than one report has reference {wanted}; ask a maintainer")
+        return self._report(*self._head(keys[0]))
+
+    def body(self, key: str) -> bytes:
+        try:
+            response = self.s3.get_object(Bucket=self.bucket, Key=key)
+        except ClientError as error:
+            if error_code(error) in NOT_FOUND:
+                raise CaseError("this report's content is missing from the bucket") from None
+            raise
+        data: bytes = response["Body"].read()
+        return data
+
+    def document(self, stored: StoredReport) -> dict[str, Any]:
+        """The decrypted JSON document of the report; CaseError when it cannot be trusted."""
+        body = self.body(stored.key)
+        report_id = stored.row.report_id
+        try:
+            plaintext = crypto.decrypt(
+                body, report_id, key_arn=self.key_arn, botocore_session=self.botocore_session
+            )
+        except crypto.WrongEncryptionContext:
+            raise CaseError(TAMPERED) from None
+        except crypto.DecryptionFailed as error:
+            raise _not_decrypted(body, self.key_arn, error.__cause__) from None
+        try:
+            document: dict[str, Any] = json.loads(plaintext)
+        except ValueError:
+            raise CaseError(DAMAGED) from None
+        if document.get("report_id") != report_id:
+            raise CaseError(TAMPERED)
+        return document
+
+    def thread(self, report_id: str) -> list[followup_store.Entry]:
+        """The replies and the reporter's messages after the report, oldest first."""
+        return followup_store.thread(self.s3, self.bucket, report_id)
+
+    def entry_text(self, entry: followup_store.Entry) -> str:
+        """The decrypted text of a reply or message; CaseError when it cannot be trusted."""
+        try:
+            return followup_store.read_entry(
+                self.s3,
+                self.bucket,
+                entry,
+                key_arn=self.key_arn,
+                botocore_session=self.botocore_session,
+            )
+        except crypto.WrongEncryptionContext:
+            raise CaseError(TAMPERED.replace("report's", f"{entry.kind}'s")) from None
+        except crypto.DecryptionFailed as error:
+            body = self.body(entry.key)
+            raise _not_decrypted(body, self.key_arn, error.__cause__) from None
+
+    def reply(self, stored: StoredReport, text: str, now: datetime) -> None:
+        """Store an encrypted reply; the reporter reads it with their follow-up code."""
+        if len(text) > REPLY_MAX:
+            raise CaseError(f"the reply is longer than {REPLY_MAX} characters; nothing was sent")
+        followup_store.store_entry(
+            self.s3,
+            self.bucket,
+            "reply",
+            stored.row.report_id,
+            text,
+            key_arn=self.key_arn,
+            botocore_session=self.botocore_session,
+            now=now,
+            metadata={"reference": stored.row.reference},
+        )
+
+    def set_status(self, stored: StoredReport, status: str) -> None:
+        tags = {**stored.tags, "status": status}
+        self.s3.put_object_tagging(
+            Bucket=self.bucket,
+            Key=stored.key,
+            Tagging={"TagSet": [{"Key": k, "Value": v} for k, v in sorted(tags.items())]},
+        )
+
+    def delete(self, stored: StoredReport) -> int:
+        """Delete every trace of the report: its follow-up first (from then on the reporter's code
+        is an unknown code), then every version of the report; returns the report's versions."""
+        followup_store.delete_followup(self.s3, self.bucket, stored.row.report_id)
+        try:
+            return delete_every_version(self.s3, self.bucket, stored.key, exact=True)
+        except StorageUnavailable as error:
+            raise CaseError(f"could not delete every version: {error}") from None

@@ -17,14 +17,15 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from botocore.config import Config
 
-from reportdesk.cases import store as cases
+from reportdesk.cases import actions as cases
 from reportdesk.cases.audit import Actor
+from reportdesk.core import routes
 from reportdesk.core.crypto import DecryptionFailed
+from reportdesk.core.s3 import StorageUnavailable
 from reportdesk.inbox import auth
-from reportdesk.intake.storage import StorageUnavailable
 from reportdesk.runtime import http_io
 
-REPORTS_PATH: Final = "/api/inbox/reports"
+REPORTS_PATH: Final = routes.INBOX_REPORTS_PATH
 _CLIENT_CONFIG: Final = Config(
     connect_timeout=3, read_timeout=8, retries={"mode": "standard", "max_attempts": 3}
 )

@@ -20,9 +20,10 @@ from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
+from reportdesk.core import routes
 from reportdesk.runtime import http_io
 
-AUTH_PATH: Final = "/api/inbox/auth"
+AUTH_PATH: Final = routes.INBOX_AUTH_PREFIX.rstrip("/")
 _CLIENT_CONFIG: Final = Config(
     connect_timeout=3, read_timeout=8, retries={"mode": "standard", "max_attempts": 2}
 )

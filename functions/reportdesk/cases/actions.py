@@ -1,0 +1,343 @@
+"""What the web inbox does with a case, free of HTTP: list, open, reply, change status, export and
+delete, each opening or change first written to the access record (no record, no access).
+The case state is `cases.state`, the access record `cases.audit`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Any, Final
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from reportdesk.cases import audit
+from reportdesk.cases import state as casestate
+from reportdesk.cases.state import CaseState, Status
+from reportdesk.core import crypto
+from reportdesk.core.layout import MESSAGES_PREFIX, REPORTS_PREFIX
+from reportdesk.core.reference import is_report_id, normalise_reference, reference_for
+from reportdesk.core.s3 import StorageUnavailable
+from reportdesk.followup import store as followup_store
+
+REPLY_MAX: Final = 10_000
+_KEY_RE: Final = re.compile(r"^reports/\d{4}/\d{2}/(?P<report_id>[0-9a-f]{32})$")
+_WORKERS: Final = 16
+
+
+class UnknownReport(Exception):
+    """No report has this reference (or it is not a reference at all)."""
+
+
+class BadInput(Exception):
+    """The request cannot be carried out as asked; the message says why (English, for the API)."""
+
+
+@dataclass(frozen=True)
+class Store:
+    """Where the reports, their cases and the access record are, and how to reach them."""
+
+    s3: Any
+    bucket: str
+    audit_bucket: str
+    key_arn: str
+    botocore_session: Any
+    retention_days: int
+
+
+@dataclass(frozen=True)
+class Found:
+    report_id: str
+    reference: str
+    key: str
+
+
+def _report_ids(store: Store) -> dict[str, str]:
+    """Every report id with its object key."""
+    found: dict[str, str] = {}
+    pages = store.s3.get_paginator("list_objects_v2").paginate(
+        Bucket=store.bucket, Prefix=REPORTS_PREFIX
+    )
+    for page in pages:
+        for item in page.get("Contents", []):
+            match = _KEY_RE.match(item["Key"])
+            if match:
+                found[match["report_id"]] = item["Key"]
+    return found
+
+
+def find(store: Store, typed: str) -> Found:
+    """The report a person's reference names (any case, no dash, O for 0); UnknownReport if none."""
+    wanted = normalise_reference(typed) if len(typed) <= 32 else None
+    if wanted is None:
+        raise UnknownReport
+    try:
+        keys = _report_ids(store)
+    except (BotoCoreError, ClientError) as error:
+        raise StorageUnavailable(type(error).__name__) from error
+    for report_id, key in keys.items():
+        if reference_for(report_id) == wanted:
+            return Found(report_id, wanted, key)
+    raise UnknownReport
+
+
+def _received(metadata: dict[str, str], fallback: datetime) -> datetime:
+    try:
+        moment = datetime.fromisoformat(metadata.get("received", "").replace("Z", "+00:00"))
+    except ValueError:
+        return fallback
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _message_times(store: Store) -> dict[str, list[str]]:
+    """The times of every child's message, per report id (one listing for the whole inbox)."""
+    times: dict[str, list[str]] = {}
+    pages = store.s3.get_paginator("list_objects_v2").paginate(
+        Bucket=store.bucket, Prefix=MESSAGES_PREFIX
+    )
+    for page in pages:
+        for item in page.get("Contents", []):
+            _, report_id, name = [*item["Key"].split("/", 2), "", ""][:3]
+            match = re.match(r"(\d{8}T\d{12}Z)-", name)
+            if is_report_id(report_id) and match:
+                moment = datetime.strptime(match[1], "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
+                times.setdefault(report_id, []).append(casestate.iso(moment))
+    return times
+
+
+def _unread(case: CaseState, message_times: list[str]) -> int:
+    since = case.messages_read_until
+    return sum(1 for at in message_times if since is None or at > since)
+
+
+def list_reports(store: Store, now: datetime) -> list[dict[str, Any]]:
+    """Every report as the list shows it, newest first, from metadata and case state only."""
+
+    def row(item: tuple[str, str]) -> dict[str, Any]:
+        report_id, key = item
+        head = store.s3.head_object(Bucket=store.bucket, Key=key)
+        metadata = head.get("Metadata", {})
+        received = _received(metadata, head["LastModified"])
+        case = casestate.read(store.s3, store.bucket, report_id)
+        end = (
+            datetime.fromisoformat(case.closed_at.replace("Z", "+00:00")) if case.closed_at else now
+        )
+        return {
+            "reference": reference_for(report_id),
+            "received_at": casestate.iso(received),
+            "triage": metadata.get("triage", "unknown"),
+            "status": case.status,
+            "unread_messages": _unread(case, messages.get(report_id, [])),
+            "days_open": casestate.days_between(received, end),
+            "expires_on": case.expires_on,
+        }
+
+    try:
+        messages = _message_times(store)
+        with ThreadPoolExecutor(_WORKERS) as pool:
+            rows = list(pool.map(row, _report_ids(store).items()))
+    except (BotoCoreError, ClientError) as error:
+        raise StorageUnavailable(type(error).__name__) from error
+    return sorted(rows, key=lambda r: (r["received_at"], r["reference"]), reverse=True)
+
+
+def _decrypt_report(store: Store, found: Found) -> dict[str, Any]:
+    try:
+        body = store.s3.get_object(Bucket=store.bucket, Key=found.key)["Body"].read()
+    except (BotoCoreError, ClientError) as error:
+        raise StorageUnavailable(type(error).__name__) from error
+    plaintext = crypto.decrypt(
+        bytes(body), found.report_id, key_arn=store.key_arn, botocore_session=store.botocore_session
+    )
+    document = json.loads(plaintext)
+    if not isinstance(document, dict) or document.get("report_id") != found.report_id:
+        raise crypto.WrongEncryptionContext("not this report")
+    return document
+
+
+def _thread(store: Store, found: Found) -> list[dict[str, str]]:
+    return [
+        {
+            "kind": entry.kind,
+            "at": casestate.iso(entry.sent_at),
+            "text": followup_store.read_entry(
+                store.s3,
+                store.bucket,
+                entry,
+                key_arn=store.key_arn,
+                botocore_session=store.botocore_session,
+            ),
+        }
+        for entry in followup_store.thread(store.s3, store.bucket, found.report_id)
+    ]
+
+
+def _access(store: Store, found: Found) -> list[dict[str, Any]]:
+    return [
+        {"at": e.at, "action": e.action, "who": e.actor.email or e.actor.id, "detail": e.detail}
+        for e in audit.entries(store.s3, store.audit_bucket, found.report_id)
+    ]
+
+
+def _record(
+    store: Store,
+    found: Found,
+    actor: audit.Actor,
+    action: audit.Action,
+    now: datetime,
+    detail: str | None = None,
+) -> None:
+    audit.append(
+        store.s3,
+        store.audit_bucket,
+        action,
+        found.report_id,
+        found.reference,
+        actor,
+        now=now,
+        detail=detail,
+    )
+
+
+def open_report(store: Store, typed: str, actor: audit.Actor, now: datetime) -> dict[str, Any]:
+    """The decrypted report with its thread, case and access record; a `new` case becomes `read`
+    and the child's messages up to now count as read."""
+    found = find(store, typed)
+    _record(store, found, actor, "open", now)
+    document = _decrypt_report(store, found)
+    thread = _thread(store, found)
+
+    def opened(case: CaseState) -> CaseState:
+        seen = case.with_status("read", now, store.retention_days) if case.status == "new" else case
+        latest = max((e["at"] for e in thread if e["kind"] == "message"), default=None)
+        if latest and (seen.messages_read_until or "") < latest:
+            return replace(seen, messages_read_until=latest)
+        return seen
+
+    case = casestate.update(store.s3, store.bucket, found.report_id, opened)
+    return {
+        "reference": found.reference,
+        "report": document,
+        "thread": thread,
+        "case": case.as_json(),
+        "access": _access(store, found),
+    }
+
+
+def reply(store: Store, typed: str, text: Any, actor: audit.Actor, now: datetime) -> str:
+    """Store an encrypted reply the child reads with the code; returns its time."""
+    if not isinstance(text, str) or not text.strip():
+        raise BadInput("message is required")
+    if len(text) > REPLY_MAX:
+        raise BadInput(f"message is longer than {REPLY_MAX} characters")
+    found = find(store, typed)
+    _record(store, found, actor, "reply", now)
+    entry = followup_store.store_entry(
+        store.s3,
+        store.bucket,
+        "reply",
+        found.report_id,
+        text.strip(),
+        key_arn=store.key_arn,
+        botocore_session=store.botocore_session,
+        now=now,
+        metadata={"reference": found.reference},
+    )
+    at = casestate.iso(entry.sent_at)
+    casestate.update(
+        store.s3, store.bucket, found.report_id, lambda case: replace(case, last_reply_at=at)
+    )
+    return at
+
+
+def set_status(
+    store: Store, typed: str, status: Any, actor: audit.Actor, now: datetime
+) -> dict[str, Any]:
+    if status not in casestate.STATUSES or status == "new":
+        raise BadInput("status must be one of read, in_progress, handled")
+    found = find(store, typed)
+    wanted: Status = status
+    _record(store, found, actor, "status", now, detail=wanted)
+    case = casestate.update(
+        store.s3,
+        store.bucket,
+        found.report_id,
+        lambda case: case.with_status(wanted, now, store.retention_days),
+    )
+    return case.as_json()
+
+
+def export(store: Store, typed: str, actor: audit.Actor, now: datetime) -> tuple[str, str]:
+    """The report and its thread as plain text for the case folder, and its file name."""
+    found = find(store, typed)
+    _record(store, found, actor, "export", now)
+    document = _decrypt_report(store, found)
+    case = casestate.read(store.s3, store.bucket, found.report_id)
+    lines = [
+        f"Report {found.reference}",
+        f"Received: {document.get('received_at', '?')}",
+        f"Status: {case.status}",
+        f"Triage: {document.get('triage', '?')}",
+        f"Exported: {casestate.iso(now)} by {actor.email or actor.id}",
+        "",
+    ]
+    for name, value in _flat(document):
+        if name not in {"message", "schema", "report_id", "submission_id", "reference"}:
+            lines.append(f"{name}: {visible(value)}")
+    lines += ["", "Message", "-------", visible(str(document.get("message", ""))), ""]
+    for entry in _thread(store, found):
+        who = "Reply" if entry["kind"] == "reply" else "Message from the reporter"
+        lines += [f"{who}, {entry['at']}", "-" * 20, visible(entry["text"]), ""]
+    return "\n".join(lines), f"report-{found.reference}.txt"
+
+
+def _flat(value: Any, prefix: str = "") -> list[tuple[str, str]]:
+    if isinstance(value, dict):
+        return [
+            pair
+            for key, inner in value.items()
+            for pair in _flat(inner, f"{prefix}.{key}" if prefix else str(key))
+        ]
+    if value is None or value == "":
+        return []
+    return [(prefix, str(value))]
+
+
+def visible(text: str) -> str:
+    """Bidi controls, zero-width and other format characters (Unicode Cf, Zl, Zp) and control
+    characters shown as `<U+XXXX>`: they can hide or reorder what a text seems to say."""
+    return "".join(
+        f"<U+{ord(c):04X}>"
+        if unicodedata.category(c) in {"Cf", "Zl", "Zp", "Cc"} and c not in "\n\t"
+        else c
+        for c in text
+    )
+
+
+def delete(store: Store, typed: str, confirm: Any, actor: audit.Actor, now: datetime) -> None:
+    """Remove every trace of the report: follow-up codes, thread, report versions, case state.
+    The access record stays (it holds no report content, and nobody can delete it)."""
+    found = find(store, typed)
+    if not isinstance(confirm, str) or normalise_reference(confirm) != found.reference:
+        raise BadInput("confirm must be the report's reference")
+    _record(store, found, actor, "delete", now)
+    try:
+        followup_store.delete_followup(store.s3, store.bucket, found.report_id)
+        pages = store.s3.get_paginator("list_object_versions").paginate(
+            Bucket=store.bucket, Prefix=found.key
+        )
+        doomed = [
+            {"Key": item["Key"], "VersionId": item["VersionId"]}
+            for page in pages
+            for item in [*page.get("Versions", []), *page.get("DeleteMarkers", [])]
+            if item["Key"] == found.key
+        ]
+        if doomed:
+            store.s3.delete_objects(Bucket=store.bucket, Delete={"Objects": doomed, "Quiet": True})
+        casestate.delete(store.s3, store.bucket, found.report_id)
+    except (BotoCoreError, ClientError) as error:
+        raise StorageUnavailable(type(error).__name__) from error

@@ -8,11 +8,10 @@ from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
-from reportdesk.core.texts import text
+from reportdesk.core.texts import LANGUAGES, text
 
 from infra.local_aws import fresh_totp_code
 from tests.browser.report_page import (
-    LANGUAGES,
     Recorder,
     axe_violations,
     new_context,

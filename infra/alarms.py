@@ -1,4 +1,6 @@
-"""Alarms for the maintainers: an SNS topic with e-mail subscriptions, one alarm per failure."""
+"""Alarms for the maintainers: an SNS topic with e-mail subscriptions, one alarm per failure, and
+a mail whenever someone changes who may use the reports key or read the reports bucket.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +8,8 @@ from aws_cdk import Duration
 from aws_cdk import aws_apigatewayv2 as apigwv2
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as actions
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
@@ -15,6 +19,10 @@ from constructs import Construct
 from infra.config import Config
 
 PERIOD = Duration.minutes(5)
+# CloudTrail management events that change who may use the reports key, or that disable it.
+KEY_EVENTS = ("PutKeyPolicy", "CreateGrant", "DisableKey", "ScheduleKeyDeletion")
+# ... and that change who may read the reports bucket.
+BUCKET_EVENTS = ("PutBucketPolicy", "DeleteBucketPolicy")
 
 
 class Alarms(Construct):
@@ -71,3 +79,35 @@ class Alarms(Construct):
             function.metric_throttles(period=PERIOD, statistic=cloudwatch.Stats.SUM),
             f"The {role} function was throttled (concurrency limit reached).",
         )
+
+    def watch_access_changes(self, construct_id: str, *, key_arn: str, bucket_name: str) -> None:
+        """Mail the maintainers at once for every attempt, allowed or refused, to change who may
+        use the reports key or read the reports bucket. EventBridge gets these CloudTrail
+        management events in this region without a trail (README "Security")."""
+        message = events.RuleTargetInput.from_text(
+            f"ReportDesk: {events.EventField.from_path('$.detail.eventName')} by "
+            f"{events.EventField.from_path('$.detail.userIdentity.arn')} at "
+            f"{events.EventField.from_path('$.detail.eventTime')} (error: "
+            f"{events.EventField.from_path('$.detail.errorCode')}). Someone tried to change who "
+            "may read the reports. If this was not a planned deploy or break-glass use, act now: "
+            "README, Security: who can read reports."
+        )
+        for name, source, event_names, resource in (
+            ("Key", "kms", KEY_EVENTS, {"resources": {"ARN": [key_arn]}}),
+            ("Bucket", "s3", BUCKET_EVENTS, {"requestParameters": {"bucketName": [bucket_name]}}),
+        ):
+            events.Rule(
+                self,
+                f"{construct_id}{name}",
+                description=f"Changes to who may use the reports {name.lower()}",
+                event_pattern=events.EventPattern(
+                    source=[f"aws.{source}"],
+                    detail_type=["AWS API Call via CloudTrail"],
+                    detail={
+                        "eventSource": [f"{source}.amazonaws.com"],
+                        "eventName": list(event_names),
+                        **resource,
+                    },
+                ),
+                targets=[targets.SnsTopic(self.topic, message=message)],
+            )

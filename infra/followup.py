@@ -71,12 +71,14 @@ class Followup(Construct):
         storage.allow(intake.role, ["s3:PutObject"], [FOLLOWUP, FOLLOWUP_INDEX])
         self.secret.grant_read(intake.role)
 
-        # The API persons (api-inbox): reply, read the thread, delete it with the report.
+        # The API persons (api-inbox): reply and read the thread; the delete role removes it with
+        # the report.
         readers = storage.readers_role
         storage.allow(readers, ["s3:PutObject"], [REPLIES])
+        storage.allow(readers, ["s3:GetObject"], [REPLIES, MESSAGES, FOLLOWUP, FOLLOWUP_INDEX])
         storage.allow(
-            readers,
-            ["s3:GetObject", "s3:DeleteObject", "s3:DeleteObjectVersion"],
+            storage.delete_role,
+            ["s3:DeleteObject", "s3:DeleteObjectVersion"],
             [REPLIES, MESSAGES, FOLLOWUP, FOLLOWUP_INDEX],
         )
         storage.allow_reports_key(readers, ["kms:GenerateDataKey"], purpose="reply")

@@ -334,7 +334,7 @@ def _key_admin(stack: Stack, break_glass: str | None) -> list[iam.PolicyStatemen
     return statements
 
 
-def _people(arns: Sequence[str]) -> iam.IPrincipal:
+def _people(arns: Sequence[str]) -> iam.PrincipalBase:
     """The named principals; without names, whoever an account administrator allows."""
     if not arns:
         return iam.AccountRootPrincipal()

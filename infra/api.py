@@ -20,6 +20,9 @@ from infra.config import Config
 from infra.functions import api_function
 from infra.storage import CHALLENGES, REPORTS, ReportsStorage
 
+# The header CloudFront adds to every /api/* request, and the function setting naming its secret.
+ORIGIN_VERIFY_HEADER = "X-Origin-Verify"
+ORIGIN_VERIFY_ENV = "ORIGIN_VERIFY_SECRET_ID"
 # What API Gateway logs per request: no source IP, no user agent, no path parameters.
 ACCESS_LOG_FORMAT = json.dumps(
     {
@@ -90,6 +93,17 @@ class ReportApi(Construct):
             ),
         )
         self.challenge_secret = self.hmac_secret("ChallengeSecret", "proof-of-work challenges")
+        # CloudFront sends this value in ORIGIN_VERIFY_HEADER to /api/*; the functions are to
+        # answer 403 to a request without it (the check belongs in reportdesk's runtime package),
+        # so that the public execute-api address is no way around the WAF.
+        # CloudFormation reads it from Secrets Manager at deploy time (a dynamic reference): it
+        # is in the distribution's settings, never in the template.
+        self.origin_secret = self.hmac_secret(
+            "OriginVerifySecret",
+            "the origin-verify header CloudFront adds to /api/*",
+            rotation="raise origin_verify_rotation in the config after putting a new value",
+        )
+        self.origin_secret_value = self.origin_secret.secret_value.unsafe_unwrap()
         self.intake = api_function(
             self,
             "Intake",
@@ -127,9 +141,12 @@ class ReportApi(Construct):
         self,
         path: str,
         methods: Sequence[apigwv2.HttpMethod],
-        function: lambda_.IFunction,
+        function: lambda_.Function,
         name: str,
     ) -> None:
+        """`methods` on `path` → `function`, which is told where the origin-verify value is."""
+        function.add_environment(ORIGIN_VERIFY_ENV, self.origin_secret.secret_arn)
+        self.origin_secret.grant_read(function)
         for route in self.http_api.add_routes(
             path=path,
             methods=list(methods),
@@ -142,12 +159,17 @@ class ReportApi(Construct):
                 "is limited by throttling and proof of work.",
             )
 
-    def hmac_secret(self, construct_id: str, purpose: str) -> secretsmanager.Secret:
+    def hmac_secret(
+        self,
+        construct_id: str,
+        purpose: str,
+        rotation: str = "the key only signs short-lived values",
+    ) -> secretsmanager.Secret:
         """A generated random key, read by the functions at cold start (never in the template)."""
         secret = secretsmanager.Secret(
             self,
             construct_id,
-            description=f"HMAC key for {purpose}",
+            description=f"Random key for {purpose}",
             generate_secret_string=secretsmanager.SecretStringGenerator(
                 password_length=64, exclude_punctuation=True
             ),
@@ -157,6 +179,6 @@ class ReportApi(Construct):
             secret,
             "AwsSolutions-SMG4",
             "Rotated by hand when needed (README, Deploying): automatic rotation needs a rotation "
-            "function, and the key only signs short-lived values.",
+            f"function; {rotation}.",
         )
         return secret

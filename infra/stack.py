@@ -12,7 +12,7 @@ from constructs import Construct
 
 from infra import nag
 from infra.alarms import Alarms
-from infra.api import ReportApi
+from infra.api import ORIGIN_VERIFY_HEADER, ReportApi
 from infra.config import LOG_RETENTION_DAYS, Config
 from infra.followup import Followup
 from infra.functions import code
@@ -32,6 +32,7 @@ class ReportDeskStack(Stack):
         config: Config,
         site_dir: Path,
         headers_file: Path,
+        web_acl_arn: str,
         **kwargs: Any,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
@@ -87,6 +88,8 @@ class ReportDeskStack(Stack):
             site_dir=site_dir,
             headers_file=headers_file,
             api_domain=self.api.domain_name,
+            api_headers={ORIGIN_VERIFY_HEADER: self.api.origin_secret_value},
+            web_acl_arn=web_acl_arn,
             access_logs=self.access_logs,
             log_retention=log_retention,
         )
@@ -126,6 +129,7 @@ class ReportDeskStack(Stack):
         CfnOutput(self, "ReadersRoleArn", value=self.storage.readers_role.role_arn)
         CfnOutput(self, "ReadersDeleteRoleArn", value=self.storage.delete_role.role_arn)
         CfnOutput(self, "AlarmTopicArn", value=self.alarms.topic.topic_arn)
+        CfnOutput(self, "OriginVerifySecretArn", value=self.api.origin_secret.secret_arn)
 
 
 def log_retention_days(days: int) -> logs.RetentionDays:

@@ -524,7 +524,11 @@ def test_every_log_group_has_a_retention(synth: Synth) -> None:
 
 def test_every_function_logs_to_its_own_group(synth: Synth) -> None:
     groups = set(synth.resources("AWS::Logs::LogGroup"))
-    for fn in synth.resources("AWS::Lambda::Function").values():
+    for name, fn in synth.resources("AWS::Lambda::Function").items():
+        # CDK makes this one while it synthesizes (too late to give it a log group): it reads
+        # the web ACL's ARN from SSM at deploy time and logs nothing else.
+        if name.startswith("CustomCrossRegionExportReader"):
+            continue
         assert fn["Properties"]["LoggingConfig"]["LogGroup"]["Ref"] in groups
 
 

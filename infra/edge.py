@@ -10,9 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from aws_cdk import Stack
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
+from infra.alarms import ROLE_EVENTS, api_calls, role_names
 from infra.config import WAF_WINDOW_SECONDS, Config
 
 EDGE_REGION = "us-east-1"
@@ -131,3 +134,26 @@ class EdgeStack(Stack):
             ],
         )
         self.web_acl_arn = self.web_acl.attr_arn
+        # IAM records its calls in us-east-1 only: changes to the main stack's roles go on to the
+        # main region's event bus, where the alarm rule mails the maintainers (infra/alarms.py).
+        main_bus = events.EventBus.from_event_bus_arn(
+            self,
+            "MainBus",
+            self.format_arn(
+                service="events",
+                region=config.region,
+                resource="event-bus",
+                resource_name="default",
+            ),
+        )
+        events.Rule(
+            self,
+            "RoleChanges",
+            description=f"Changes to the roles of {config.stack_name}, to its region's bus",
+            event_pattern=api_calls(
+                "iam",
+                ROLE_EVENTS,
+                {"requestParameters": {"roleName": [role_names(config.stack_name)]}},
+            ),
+            targets=[targets.EventBus(main_bus)],
+        )

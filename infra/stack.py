@@ -113,6 +113,7 @@ class ReportDeskStack(Stack):
             "AccessChanges",
             key_arn=self.storage.reports_key.key_arn,
             bucket_name=self.storage.bucket_name,
+            stack_name=self.stack_name,
         )
         self.alarms.watch_dead_letters("DeadLetters", self.notifications.dlq)
         self.alarms.watch_api("Api5xx", self.api.http_api)

@@ -27,7 +27,8 @@ def main(argv: list[str]) -> int:
         config, account=OFFLINE_ACCOUNT, outdir=str(ROOT / "cdk.out"), context=OFFLINE_CONTEXT
     )
     assembly = app.synth()
-    print(f"{assembly.get_stack_artifact(stack.artifact_id).template_full_path}")
+    for artifact in assembly.stacks:  # the main stack and its us-east-1 edge stack
+        print(artifact.template_full_path)
     return 0
 
 

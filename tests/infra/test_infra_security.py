@@ -181,6 +181,45 @@ def test_reports_bucket_policy_changes_mail_the_maintainers(synth: Synth) -> Non
     assert target["Arn"] == {"Ref": by_path(synth, "Alarms/Topic/Resource")}
 
 
+def test_changes_to_the_stack_s_roles_mail_the_maintainers(synth: Synth) -> None:
+    rule = access_rules(synth)["aws.iam"]
+    detail = rule["EventPattern"]["detail"]
+    assert {"UpdateAssumeRolePolicy", "PutRolePolicy", "AttachRolePolicy"} <= set(
+        detail["eventName"]
+    )
+    assert detail["requestParameters"]["roleName"] == [{"prefix": "ReportDesk-staging-"}]
+    # The prefix holds because CloudFormation names every role `<stack>-<logical id>-<suffix>`.
+    assert all(
+        "RoleName" not in r["Properties"] for r in synth.resources("AWS::IAM::Role").values()
+    )
+    [target] = rule["Targets"]
+    assert target["Arn"] == {"Ref": by_path(synth, "Alarms/Topic/Resource")}
+
+
+def test_iam_calls_recorded_in_us_east_1_reach_the_alarm_rule(synth: Synth) -> None:
+    [rule] = [
+        r["Properties"]
+        for r in synth.edge_template["Resources"].values()
+        if r["Type"] == "AWS::Events::Rule"
+    ]
+    assert rule["EventPattern"] == access_rules(synth)["aws.iam"]["EventPattern"]
+    [target] = rule["Targets"]
+    assert json.dumps(target["Arn"]).endswith(
+        ':events:eu-west-1:111111111111:event-bus/default"]]}'
+    )
+
+
+def test_functions_made_to_run_with_the_stack_s_roles_mail_the_maintainers(
+    synth: Synth,
+) -> None:
+    rule = access_rules(synth)["aws.lambda"]
+    detail = rule["EventPattern"]["detail"]
+    assert "CreateFunction20150331" in detail["eventName"]
+    assert detail["requestParameters"]["role"] == [
+        {"wildcard": "arn:*:iam::*:role/ReportDesk-staging-*"}
+    ]
+
+
 def test_eventbridge_may_publish_to_the_alarm_topic(synth: Synth) -> None:
     topic = {"Ref": by_path(synth, "Alarms/Topic/Resource")}
     [policy] = synth.resources("AWS::SNS::TopicPolicy").values()

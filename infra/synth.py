@@ -23,7 +23,7 @@ def main(argv: list[str]) -> int:
     except ConfigError as error:
         print(f"infra/config/{env}.yml: {error}", file=sys.stderr)
         return 2
-    app, stack = build_app(
+    app, _ = build_app(
         config, account=OFFLINE_ACCOUNT, outdir=str(ROOT / "cdk.out"), context=OFFLINE_CONTEXT
     )
     assembly = app.synth()

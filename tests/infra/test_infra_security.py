@@ -255,7 +255,7 @@ def test_readers_role_cannot_delete(synth: Synth) -> None:
     assert not {a for a in actions(role_statements(synth, READERS)) if a.startswith("s3:Delete")}
 
 
-def test_delete_role_removes_a_report_with_its_thread(synth: Synth) -> None:
+def test_delete_role_removes_a_report_with_its_thread_and_mail_traces(synth: Synth) -> None:
     deletes = [
         path
         for s in role_statements(synth, DELETE)
@@ -268,6 +268,9 @@ def test_delete_role_removes_a_report_with_its_thread(synth: Synth) -> None:
         "messages/*",
         "followup/*",
         "followup-index/*",
+        "notified/*",
+        "notifying/*",
+        "digest/*",
     }
 
 

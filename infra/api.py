@@ -14,15 +14,13 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
+from reportdesk.runtime.origin import SETTING as ORIGIN_VERIFY_ENV
 
 from infra import nag
 from infra.config import Config
 from infra.functions import api_function
 from infra.storage import CHALLENGES, REPORTS, ReportsStorage
 
-# The header CloudFront adds to every /api/* request, and the function setting naming its secret.
-ORIGIN_VERIFY_HEADER = "X-Origin-Verify"
-ORIGIN_VERIFY_ENV = "ORIGIN_VERIFY_SECRET_ID"
 # What API Gateway logs per request: no source IP, no user agent, no path parameters.
 ACCESS_LOG_FORMAT = json.dumps(
     {
@@ -93,9 +91,9 @@ class ReportApi(Construct):
             ),
         )
         self.challenge_secret = self.hmac_secret("ChallengeSecret", "proof-of-work challenges")
-        # CloudFront sends this value in ORIGIN_VERIFY_HEADER to /api/*; the functions are to
-        # answer 403 to a request without it (the check belongs in reportdesk's runtime package),
-        # so that the public execute-api address is no way around the WAF.
+        # CloudFront sends this value in the origin-verify header to /api/*; the functions
+        # answer 403 to a request without it (reportdesk.runtime.origin), so that the public
+        # execute-api address is no way around the WAF.
         # CloudFormation reads it from Secrets Manager at deploy time (a dynamic reference): it
         # is in the distribution's settings, never in the template.
         self.origin_secret = self.hmac_secret(

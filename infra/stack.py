@@ -9,10 +9,11 @@ from aws_cdk import CfnOutput, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
+from reportdesk.runtime.origin import HEADER as ORIGIN_VERIFY_HEADER
 
 from infra import nag
 from infra.alarms import Alarms
-from infra.api import ORIGIN_VERIFY_HEADER, ReportApi
+from infra.api import ReportApi
 from infra.config import LOG_RETENTION_DAYS, Config
 from infra.followup import Followup
 from infra.functions import code

@@ -211,7 +211,7 @@ class Website(Construct):
                     origin=origins.HttpOrigin(
                         api_domain,
                         protocol_policy=cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
-                        # Proof the request came through CloudFront (and its WAF): see api.py.
+                        # The functions answer 403 without it: the execute-api address is public.
                         custom_headers=api_headers,
                     ),
                     viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,

@@ -29,7 +29,7 @@ from reportdesk.followup import page as followup_page
 from reportdesk.followup import store as followup_store
 from reportdesk.intake import submission
 from reportdesk.intake.storage import StorageUnavailable
-from reportdesk.runtime import http_io
+from reportdesk.runtime import http_io, origin
 from reportdesk.runtime.http_io import Request
 
 READ_PATH: Final = "/api/followup/read"
@@ -46,6 +46,8 @@ _MESSAGE_CODES: Final = {
 }
 
 app = APIGatewayHttpResolver(debug=False)
+# Only requests that came through CloudFront (and its WAF) reach a route.
+app.use(middlewares=[origin.require_cloudfront])
 logger = Logger(service="followup")
 metrics = Metrics(namespace=http_io.METRICS_NAMESPACE, service="followup")
 

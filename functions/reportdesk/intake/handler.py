@@ -26,7 +26,7 @@ from reportdesk.intake import challenge, submission
 from reportdesk.intake import page as answer_page
 from reportdesk.intake.storage import StorageUnavailable
 from reportdesk.intake.submission import Invalid
-from reportdesk.runtime import http_io
+from reportdesk.runtime import http_io, origin
 
 REPORTS_PATH: Final = "/api/reports"
 CHALLENGE_PATH: Final = "/api/challenge"
@@ -38,6 +38,8 @@ _CLIENT_CONFIG: Final = Config(
 
 # debug=False and log_event=False explicitly: the environment must never turn on event printing.
 app = APIGatewayHttpResolver(debug=False)
+# Only requests that came through CloudFront (and its WAF) reach a route.
+app.use(middlewares=[origin.require_cloudfront])
 logger = Logger(service="intake")
 # This instance only publishes ColdStart; ReportAccepted and ReportRejected each go out on their
 # own (`http_io.count`) so their dimensions never mix.

@@ -13,6 +13,7 @@ from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as actions
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
@@ -102,7 +103,7 @@ class Alarms(Construct):
         )
 
     def watch_access_changes(
-        self, construct_id: str, *, key_arn: str, bucket_name: str, stack_name: str
+        self, construct_id: str, *, key: kms.IKey, bucket_name: str, stack_name: str
     ) -> None:
         """Mail the maintainers at once for every attempt, allowed or refused, to change who may
         use the reports key, read the reports bucket, or act as one of this stack's roles
@@ -110,7 +111,20 @@ class Alarms(Construct):
         events in this region; IAM's come from us-east-1 through the edge stack's rule."""
         roles = {"wildcard": f"arn:*:iam::*:role/{stack_name}-*"}
         for name, what, source, event_names, match in (
-            ("Key", "the reports key", "kms", KEY_EVENTS, {"resources": {"ARN": [key_arn]}}),
+            (
+                "Key",
+                "the reports key",
+                "kms",
+                KEY_EVENTS,
+                # CloudTrail names the key in `resources`; also its id or ARN as the caller gave
+                # it, in case a record lacks `resources`.
+                {
+                    "$or": [
+                        {"resources": {"ARN": [key.key_arn]}},
+                        {"requestParameters": {"keyId": [key.key_arn, key.key_id]}},
+                    ]
+                },
+            ),
             (
                 "Bucket",
                 "the reports bucket policy",

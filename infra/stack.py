@@ -112,7 +112,7 @@ class ReportDeskStack(Stack):
         self.alarms = Alarms(self, "Alarms", config=config)
         self.alarms.watch_access_changes(
             "AccessChanges",
-            key_arn=self.storage.reports_key.key_arn,
+            key=self.storage.reports_key,
             bucket_name=self.storage.bucket_name,
             stack_name=self.stack_name,
         )

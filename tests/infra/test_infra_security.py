@@ -165,7 +165,11 @@ def test_reports_key_changes_mail_the_maintainers(synth: Synth) -> None:
         "ScheduleKeyDeletion",
     }
     key = by_path(synth, "Storage/ReportsKey/Resource")
-    assert pattern["detail"]["resources"] == {"ARN": [{"Fn::GetAtt": [key, "Arn"]}]}
+    arn = {"Fn::GetAtt": [key, "Arn"]}
+    assert pattern["detail"]["$or"] == [
+        {"resources": {"ARN": [arn]}},
+        {"requestParameters": {"keyId": [arn, {"Ref": key}]}},
+    ]
     [target] = rule["Targets"]
     assert target["Arn"] == {"Ref": by_path(synth, "Alarms/Topic/Resource")}
 

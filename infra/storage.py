@@ -17,14 +17,11 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
+from reportdesk.core import layout
 
 from infra import nag
 from infra.config import Config
 
-REPORTS = "reports/"
-CHALLENGES = "challenges/"
-# The mailer's bookkeeping (README "Storage layout"): short-lived, unlike the `notified/` markers.
-SHORT_LIVED = (CHALLENGES, "mailcap/", "notifying/")
 # What the account (root, and through it every IAM policy that allows it) may do with the reports
 # key: keep it alive and tidy, never use it or give anyone use of it. `kms:CreateGrant` and
 # `kms:PutKeyPolicy` are left out: either would let an administrator give themselves Decrypt.
@@ -57,7 +54,7 @@ KEY_ADMIN_ACTIONS = (
 KEY_POLICY_ACTIONS = ("kms:PutKeyPolicy",)
 BREAK_GLASS_ACTIONS = ("kms:PutKeyPolicy", "kms:CreateGrant")
 # Object contents only the allow-listed roles may get (bucket policy, `ContentReaders`).
-CONTENT = ("reports/", "replies/", "messages/")
+CONTENT = (layout.REPORTS_PREFIX, layout.REPLIES_PREFIX, layout.MESSAGES_PREFIX)
 # Identity Center (SSO) permission-set roles live under this path, which IAM reserves for it.
 SSO_ROLE_PATH = "role/aws-reserved/sso.amazonaws.com/*"
 WITH_MFA = {"Bool": {"aws:MultiFactorAuthPresent": "true"}}
@@ -120,7 +117,7 @@ class ReportsStorage(Construct):
                         expiration=Duration.days(1),
                         noncurrent_version_expiration=Duration.days(1),
                     )
-                    for prefix in SHORT_LIVED
+                    for prefix in layout.SHORT_LIVED_PREFIXES
                 ),
             ],
         )
@@ -147,7 +144,7 @@ class ReportsStorage(Construct):
                 "s3:GetObjectTagging",
                 "s3:PutObjectTagging",
             ],
-            [REPORTS],
+            [layout.REPORTS_PREFIX],
         )
         self.allow_reports_key(self.readers_role, ["kms:Decrypt"], purpose="report")
         self.allow_storage_key(self.readers_role, ["kms:Decrypt"])
@@ -169,8 +166,12 @@ class ReportsStorage(Construct):
                 resources=[self.bucket_arn],
             )
         )
-        self.allow(self.delete_role, ["s3:GetObject", "s3:GetObjectTagging"], [REPORTS])
-        self.allow(self.delete_role, ["s3:DeleteObject", "s3:DeleteObjectVersion"], [REPORTS])
+        self.allow(
+            self.delete_role, ["s3:GetObject", "s3:GetObjectTagging"], [layout.REPORTS_PREFIX]
+        )
+        self.allow(
+            self.delete_role, ["s3:DeleteObject", "s3:DeleteObjectVersion"], [layout.REPORTS_PREFIX]
+        )
 
     def objects(self, prefix: str) -> str:
         """The ARN pattern of every object under `prefix`."""

@@ -6,32 +6,26 @@ from __future__ import annotations
 
 import hmac
 import os
-import threading
 import time
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
-import boto3
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import ApiGatewayResolver
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
-from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from reportdesk.runtime import http_io
+from reportdesk.runtime import aws, http_io, settings
 
 # The header CloudFront adds to every /api/* request (infra/website.py), and the function
 # setting that names the secret holding its value (infra/api.py).
 HEADER: Final = "X-Origin-Verify"
 SETTING: Final = "ORIGIN_VERIFY_SECRET_ID"
 # A rotation (guides/deploying.md) is seen within this time; until then the old value still works.
-MAX_AGE_SECONDS: Final = 300
+MAX_AGE_SECONDS: Final = aws.SECRET_MAX_AGE
 # The previous value stays valid while CloudFront moves to the new one.
 STAGES: Final = ("AWSCURRENT", "AWSPREVIOUS")
-_CLIENT_CONFIG: Final = Config(
-    connect_timeout=2, read_timeout=3, retries={"mode": "standard", "max_attempts": 2}
-)
 
 logger = Logger(child=True)
 
@@ -39,8 +33,10 @@ Fetch = Callable[[str, str], str | None]
 
 
 def fetch_from_secrets_manager(secret_id: str, stage: str) -> str | None:
-    """The secret's value at `stage`; None when that stage does not exist (never rotated)."""
-    client: Any = _client()
+    """The secret's value at `stage`; None when that stage does not exist (never rotated).
+
+    Not through Powertools Parameters (`aws.secret`): its cache does not tell stages apart."""
+    client: Any = aws.clients(settings.region()).secrets
     try:
         value = client.get_secret_value(SecretId=secret_id, VersionStage=stage)
     except ClientError as error:
@@ -48,20 +44,6 @@ def fetch_from_secrets_manager(secret_id: str, stage: str) -> str | None:
             return None
         raise
     return str(value["SecretString"])
-
-
-_client_lock = threading.Lock()
-_clients: dict[str, Any] = {}
-
-
-def _client() -> Any:
-    region = os.environ.get("AWS_REGION") or os.environ["AWS_DEFAULT_REGION"]
-    with _client_lock:
-        if region not in _clients:
-            _clients[region] = boto3.client(
-                "secretsmanager", region_name=region, config=_CLIENT_CONFIG
-            )
-        return _clients[region]
 
 
 class OriginSecret:

@@ -70,3 +70,21 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
     browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
     yield browser
     browser.close()
+
+
+# Markers by what a test uses, so `make unit`, `make browser` and `make infra-test` can pick
+# their suites without anyone marking tests by hand (registered in pyproject.toml). `slow` is set
+# in the modules themselves (`pytestmark`).
+TESTS = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        # The fixture closure: `page` needs `browser`, `site` and `served_site` need `build`.
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if "browser" in fixtures:
+            item.add_marker(pytest.mark.browser)
+        if "build" in fixtures:
+            item.add_marker(pytest.mark.site_build)
+        if Path(item.path).resolve().is_relative_to(TESTS / "infra"):
+            item.add_marker(pytest.mark.infra)

@@ -73,9 +73,16 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 
 
 # Markers by what a test uses, so `make unit`, `make browser` and `make infra-test` can pick
-# their suites without anyone marking tests by hand (registered in pyproject.toml). `slow` is set
-# in the modules themselves (`pytestmark`).
+# their suites without anyone marking tests by hand (registered in pyproject.toml). Modules that
+# read the `make build` output or start the local server as a process are named here, by file
+# name, so they keep their markers wherever they move.
 TESTS = Path(__file__).resolve().parent
+MODULE_MARKERS = {
+    "test_site_build.py": ("site_build",),  # builds copies of the site
+    "test_report_form_page.py": ("site_build",),  # reads site/ from `make build`
+    "test_local_server.py": ("site_build", "slow"),  # the local server as a process
+    "test_openapi_contract.py": ("site_build", "slow"),  # schemathesis against that server
+}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -88,3 +95,5 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.site_build)
         if Path(item.path).resolve().is_relative_to(TESTS / "infra"):
             item.add_marker(pytest.mark.infra)
+        for marker in MODULE_MARKERS.get(Path(item.path).name, ()):
+            item.add_marker(getattr(pytest.mark, marker))

@@ -4,10 +4,14 @@ one Debian Chromium for every browser test of the session.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from pathlib import Path
 
 import boto3
+import botocore.loaders
+import botocore.session
+import moto.kms.models
 import pytest
 from moto import mock_aws
 from playwright.sync_api import Browser, Playwright, sync_playwright
@@ -26,6 +30,47 @@ CHROMIUM_ARGS = [
 ]
 
 make_conditional_writes_atomic()
+
+
+class _SearchPaths(list[str]):
+    """boto3 appends its data folder to the loader's search paths for every new Session."""
+
+    def append(self, path: str) -> None:
+        if path not in self:
+            super().append(path)
+
+
+@functools.cache
+def _shared_loader(search_path_string: str | None = None) -> botocore.loaders.Loader:
+    loader = _create_loader(search_path_string)
+    loader._search_paths = _SearchPaths(loader.search_paths)
+    return loader
+
+
+# One botocore loader for the whole test session: every test makes new sessions and clients, and
+# each new session would parse the same service models (megabytes of JSON) again. That parsing
+# was about half of the CPU time of a test with AWS resources. The models are read-only data.
+_create_loader = botocore.loaders.create_loader
+botocore.session.create_loader = _shared_loader  # type: ignore[assignment]
+
+_generate_private_key = moto.kms.models.generate_private_key
+
+
+@functools.cache
+def _symmetric_keys_share_one_rsa_key(key_spec: str) -> object:
+    return _generate_private_key(key_spec)
+
+
+def _private_key(key_spec: str) -> object:
+    """moto makes an RSA key pair for every KMS key, symmetric ones too (which never sign): a
+    fifth of a second each, for every test's keys. Symmetric keys share one; asymmetric keys
+    still get their own."""
+    if key_spec.startswith(("SYMMETRIC", "HMAC")):
+        return _symmetric_keys_share_one_rsa_key(key_spec)
+    return _generate_private_key(key_spec)
+
+
+moto.kms.models.generate_private_key = _private_key
 
 
 @pytest.fixture

@@ -74,7 +74,7 @@ test: lint build chromium
 
 ## unit: the fast tests alone: no browser, no site build, no CDK synth, no server process
 unit: $(STAMP)
-	$(BIN)/pytest -q -m "$(UNIT)"
+	$(BIN)/pytest -q -m "$(UNIT)" --ignore=tests/infra --ignore=tests/browser
 
 ## browser: the browser tests alone (Chromium against the local server and the built site)
 browser: build chromium

@@ -127,6 +127,7 @@ MODULE_MARKERS = {
     "test_report_form_page.py": ("site_build",),  # reads site/ from `make build`
     "test_local_server.py": ("site_build", "slow"),  # the local server as a process
     "test_openapi_contract.py": ("site_build", "slow"),  # schemathesis against that server
+    "test_parallel_submissions.py": ("slow",),  # 200 submissions from many threads
 }
 
 

@@ -43,7 +43,7 @@ MESSAGE = events.RuleTargetInput.from_text(
     f"{events.EventField.from_path('$.detail.eventTime')} (error: "
     f"{events.EventField.from_path('$.detail.errorCode')}). Someone changed, or tried to change, "
     "who may read the reports. If this was not a planned deploy or break-glass use, act now: "
-    'README, "Security: who can read reports".'
+    'guides/deploying.md, "Security: who can read reports".'
 )
 
 
@@ -107,8 +107,9 @@ class Alarms(Construct):
     ) -> None:
         """Mail the maintainers at once for every attempt, allowed or refused, to change who may
         use the reports key, read the reports bucket, or act as one of this stack's roles
-        (README "Security: who can read reports"). EventBridge gets these CloudTrail management
-        events in this region; IAM's come from us-east-1 through the edge stack's rule."""
+        (guides/deploying.md, "Security: who can read reports"). EventBridge gets these
+        CloudTrail management events in this region; IAM's come from us-east-1 through the edge
+        stack's rule."""
         roles = {"wildcard": f"arn:*:iam::*:role/{stack_name}-*"}
         for name, what, source, event_names, match in (
             (

@@ -183,7 +183,7 @@ class Website(Construct):
             self,
             "Distribution",
             # The rotation count is here so that raising it changes the distribution, and the
-            # deploy then reads the origin-verify secret again (README "Security").
+            # deploy then reads the origin-verify secret again (guides/deploying.md, "The edge").
             comment=f"ReportDesk {config.env} (origin key {config.origin_verify_rotation})",
             web_acl_id=web_acl_arn,
             default_root_object="index.html",

@@ -27,7 +27,7 @@ from infra.config import Config
 # `kms:PutKeyPolicy` are left out: either would let an administrator give themselves Decrypt.
 # The key stays manageable on purpose: without the account, a deleted role could leave a key
 # nobody can administer (AWS Support would be the only way back). So the account keeps every
-# harmless action, and the two dangerous ones go to named roles only (`KEY_POLICY_WRITERS`).
+# harmless action; the two dangerous ones go to named roles only (`_key_admin`).
 KEY_ADMIN_ACTIONS = (
     "kms:CreateAlias",
     "kms:DeleteAlias",

@@ -16,6 +16,7 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 from reportdesk.core import layout, routes
+from reportdesk.runtime.origin import SETTING as ORIGIN_VERIFY_ENV
 
 from infra import nag
 from infra.api import ReportApi
@@ -150,8 +151,8 @@ class Inbox(Construct):
         # api-inbox adds the same entries when it decrypts, under the readers role.
         self._grant_record(storage.readers_role)
 
-        # The sign-in steps: a function without any AWS permission (the Cognito calls it makes
-        # are public ones), which never sees a report.
+        # The sign-in steps: a function without any AWS permission but reading the origin-verify
+        # value (the Cognito calls it makes are public ones); it never sees a report.
         self.signin = PythonFunction(
             self,
             "SignIn",
@@ -163,6 +164,11 @@ class Inbox(Construct):
             timeout=Duration.seconds(10),
             reserved_concurrency=config.intake_concurrency,
         )
+
+        # Both answer only requests that came through CloudFront and its WAF.
+        for function in (self.function.function, self.signin.function):
+            function.add_environment(ORIGIN_VERIFY_ENV, api.origin_secret.secret_arn)
+            api.origin_secret.grant_read(function)
 
         self.authorizer = authorizers.HttpUserPoolAuthorizer(
             "ReadersAuthorizer",

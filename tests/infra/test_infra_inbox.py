@@ -144,8 +144,15 @@ def test_no_role_decrypts_without_a_condition(synth: Synth) -> None:
                 assert statement.get("Condition"), statement
 
 
-def test_sign_in_function_has_no_permission_beyond_its_logs(synth: Synth) -> None:
-    assert actions(role_statements(synth, SIGNIN)) == {"logs:CreateLogStream", "logs:PutLogEvents"}
+def test_sign_in_function_has_no_permission_beyond_its_logs_and_the_origin_check(
+    synth: Synth,
+) -> None:
+    assert actions(role_statements(synth, SIGNIN)) == {
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+        "secretsmanager:GetSecretValue",
+        "secretsmanager:DescribeSecret",
+    }
 
 
 def test_access_record_is_locked_in_compliance_mode_for_the_configured_days(

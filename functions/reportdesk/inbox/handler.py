@@ -23,7 +23,7 @@ from reportdesk.core import routes
 from reportdesk.core.crypto import DecryptionFailed
 from reportdesk.core.s3 import StorageUnavailable
 from reportdesk.inbox import auth
-from reportdesk.runtime import http_io
+from reportdesk.runtime import http_io, origin
 
 REPORTS_PATH: Final = routes.INBOX_REPORTS_PATH
 _CLIENT_CONFIG: Final = Config(
@@ -33,6 +33,8 @@ _CLIENT_CONFIG: Final = Config(
 UNAUTHORIZED: Final = {"message": "Unauthorized"}
 
 app = APIGatewayHttpResolver(debug=False)
+# Only requests that came through CloudFront (and its WAF) reach a route.
+app.use(middlewares=[origin.require_cloudfront])
 logger = Logger(service="inbox")
 
 

@@ -21,7 +21,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from reportdesk.core import routes
-from reportdesk.runtime import http_io
+from reportdesk.runtime import http_io, origin
 
 AUTH_PATH: Final = routes.INBOX_AUTH_PREFIX.rstrip("/")
 _CLIENT_CONFIG: Final = Config(
@@ -44,6 +44,8 @@ _ERRORS: Final = {
 _STEPS: Final = ("SOFTWARE_TOKEN_MFA", "NEW_PASSWORD_REQUIRED", "MFA_SETUP")
 
 app = APIGatewayHttpResolver(debug=False)
+# Only requests that came through CloudFront (and its WAF) reach a route.
+app.use(middlewares=[origin.require_cloudfront])
 logger = Logger(service="inbox-signin")
 
 

@@ -112,6 +112,8 @@ class ReportDeskStack(Stack):
             storage=self.storage,
             roles=[
                 self.storage.readers_role,
+                # The web inbox: reads and decrypts under report, reply and message only.
+                self.inbox.function.role,
                 # HEAD (metadata) only: finds what to delete; it has no key to decrypt with.
                 self.storage.delete_role,
                 self.followup.function.role,

@@ -38,6 +38,7 @@ class Component:
     """What a marker becomes: its partial, its page assets, and a builder of its settings."""
 
     template: str
+    # ES modules: each imports the modules it needs (shared.js, ...).
     scripts: tuple[str, ...]
     styles: tuple[str, ...]
     build: Callable[[str], tuple[Settings, ScriptData]]
@@ -129,7 +130,7 @@ def my_report(language: str) -> tuple[Settings, ScriptData]:
 COMPONENTS: Final = {
     "report-form": Component(
         template="partials/report-form.html",
-        scripts=("assets/javascripts/altcha-solver.js", "assets/javascripts/report-form.js"),
+        scripts=("assets/javascripts/report-form.js",),
         styles=FORM_STYLES,
         build=report_form,
     ),

@@ -1,64 +1,23 @@
 // "My report": read the API persons' answers with the private code and write back, on this page.
-// The code lives only in this closure: it is taken out of the input, never stored (no storage,
-// no cookies, no URL) and forgotten when the page closes. Without this script the forms still post
-// and the follow-up API answers with pages.
-(function () {
-  "use strict";
+// The code lives only in this module's closure: it is taken out of the input, never stored (no
+// storage, no cookies, no URL) and forgotten when the page closes. Without this script the forms
+// still post and the follow-up API answers with pages.
+import { answerError, codePoints, element, fieldError, postJson, readData, setBusy, translator } from "./shared.js";
 
-  var form = document.querySelector('form[data-module="my-report"]');
-  var dataElement = document.getElementById("my-report-data");
-  var thread = document.getElementById("my-report-thread");
-  if (!form || !dataElement || !thread || !window.fetch || !window.Promise || !window.JSON) {
-    return;
-  }
+var form = document.querySelector('form[data-module="my-report"]');
+var data = readData("my-report");
+var thread = document.getElementById("my-report-thread");
+if (form && data && thread && window.fetch) {
+  enhance(form, data, thread);
+}
 
-  var data = JSON.parse(dataElement.textContent);
+function enhance(form, data, thread) {
+  var t = translator(data);
   var input = document.getElementById("code");
-  var codeError = document.getElementById("code-error");
-  var codeGroup = document.getElementById("code-group");
   var button = form.querySelector('button[type="submit"]');
   var status = form.querySelector(".report-form__status");
   var code = null;
   var busy = false;
-
-  function t(key) {
-    return data.texts[key] || "";
-  }
-
-  function element(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) {
-      node.className = className;
-    }
-    if (text !== undefined) {
-      node.textContent = text;
-    }
-    return node;
-  }
-
-  function post(url, body) {
-    return fetch(url, {
-      method: "POST",
-      credentials: "same-origin",
-      cache: "no-store",
-      headers: { "Content-Type": "application/json", Accept: "application/json" },
-      body: JSON.stringify(body),
-    }).then(function (response) {
-      return response
-        .json()
-        .catch(function () {
-          return null;
-        })
-        .then(function (json) {
-          return { status: response.status, body: json };
-        });
-    });
-  }
-
-  function errorText(answer, fallbackKey) {
-    var errors = answer.body && answer.body.errors;
-    return errors && errors.length && errors[0].message ? errors[0].message : t(fallbackKey);
-  }
 
   // The reply's own line breaks, as text nodes and <br>: never parsed as HTML.
   function withLineBreaks(node, text) {
@@ -82,16 +41,9 @@
   // --- reading -------------------------------------------------------------------------------
 
   function showCodeError(text) {
-    codeError.textContent = text;
-    codeError.hidden = !text;
-    codeGroup.classList.toggle("report-form__group--error", Boolean(text));
+    fieldError("code", text);
     if (text) {
-      input.setAttribute("aria-invalid", "true");
-      input.setAttribute("aria-describedby", "code-hint code-error");
       input.focus();
-    } else {
-      input.removeAttribute("aria-invalid");
-      input.setAttribute("aria-describedby", "code-hint");
     }
   }
 
@@ -150,7 +102,7 @@
   }
 
   function read(notice) {
-    return post(data.read_url, { code: code, language: data.language }).then(function (answer) {
+    return postJson(data.read_url, { code: code, language: data.language }).then(function (answer) {
       if (answer.status === 200 && answer.body && answer.body.reference) {
         showThread(answer.body, notice);
         return true;
@@ -158,7 +110,7 @@
       code = null;
       thread.hidden = true;
       form.hidden = false;
-      showCodeError(errorText(answer, answer.status === 404 ? "followup.error.not_found" : "followup.error.unavailable"));
+      showCodeError(answerError(answer, t, answer.status === 404 ? "followup.error.not_found" : "followup.error.unavailable"));
       return false;
     });
   }
@@ -178,8 +130,7 @@
     // Out of the page as soon as it is in memory: nothing left in the form to restore or autofill.
     input.value = "";
     busy = true;
-    button.setAttribute("aria-disabled", "true");
-    status.textContent = t("followup.form.reading");
+    setBusy(button, status, t("followup.form.reading"));
     read(null)
       .catch(function () {
         code = null;
@@ -192,8 +143,7 @@
           input.value = typed;
         }
         busy = false;
-        button.removeAttribute("aria-disabled");
-        status.textContent = "";
+        setBusy(button, status, "");
       });
   });
 
@@ -203,6 +153,7 @@
     var reply = element("form", "report-form my-report__write");
     reply.noValidate = true;
     var group = element("div", "report-form__group");
+    group.id = "message-group";
     var label = element("label", "report-form__label", t("followup.message.label"));
     label.htmlFor = "message";
     var hint = element("p", "report-form__hint", t("followup.message.hint"));
@@ -228,15 +179,9 @@
     reply.appendChild(sending);
 
     function showError(text) {
-      error.textContent = text;
-      error.hidden = !text;
-      group.classList.toggle("report-form__group--error", Boolean(text));
-      textarea.setAttribute("aria-describedby", text ? "message-hint message-error" : "message-hint");
+      fieldError("message", text);
       if (text) {
-        textarea.setAttribute("aria-invalid", "true");
         textarea.focus();
-      } else {
-        textarea.removeAttribute("aria-invalid");
       }
     }
 
@@ -246,7 +191,7 @@
         return;
       }
       var message = textarea.value.trim();
-      var length = Array.from(message).length;
+      var length = codePoints(message);
       if (!message) {
         showError(t("followup.error.message.required"));
         return;
@@ -261,16 +206,15 @@
       }
       showError("");
       busy = true;
-      send.setAttribute("aria-disabled", "true");
-      sending.textContent = t("followup.message.sending");
-      post(data.messages_url, { code: code, language: data.language, message: message })
+      setBusy(send, sending, t("followup.message.sending"));
+      postJson(data.messages_url, { code: code, language: data.language, message: message })
         .then(
           function (answer) {
             busy = false;
             if (answer.status === 201) {
               return read(t("followup.sent.title") + ". " + t("followup.sent.text"));
             }
-            showError(errorText(answer, "followup.error.unavailable"));
+            showError(answerError(answer, t, "followup.error.unavailable"));
           },
           function () {
             busy = false;
@@ -278,10 +222,9 @@
           }
         )
         .then(function () {
-          send.removeAttribute("aria-disabled");
-          sending.textContent = "";
+          setBusy(send, sending, "");
         });
     });
     return reply;
   }
-})();
+}

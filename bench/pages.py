@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 
 from altcha.v1 import ChallengeOptions, create_challenge
 from playwright.sync_api import Browser, Response, sync_playwright
-from reportdesk.challenge import CHALLENGE_LIFETIME, MAX_NUMBER
+from reportdesk.intake.challenge import CHALLENGE_LIFETIME, MAX_NUMBER
 
 from bench.common import CHROMIUM, CHROMIUM_ARGS, HOST, ROOT, LocalServer, Row, median, ratio_row
 

@@ -21,8 +21,11 @@ from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
-from reportdesk import answer_page, challenge, followup, model
-from reportdesk.texts import TEXTS, text
+from reportdesk.core import model
+from reportdesk.core.texts import TEXTS, text
+from reportdesk.followup import handler as followup
+from reportdesk.intake import challenge
+from reportdesk.intake import page as answer_page
 
 MARKER: Final = re.compile(r"<!-- (report-form|my-report) -->")
 WRAPPER: Final = "partials/marker.html"

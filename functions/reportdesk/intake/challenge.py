@@ -22,7 +22,7 @@ from altcha.v1 import (
     verify_solution,
 )
 
-from reportdesk.model import Triage
+from reportdesk.core.model import Triage
 
 # Numbers the client may have to try (one SHA-256 each; half of them on average), chosen so that a
 # phone 4x slower than our dev machine still tries them all in about a second. Measured with

@@ -15,6 +15,7 @@ import typing
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Final
 
 from markupsafe import Markup
@@ -24,8 +25,11 @@ from mkdocs.structure.pages import Page
 from reportdesk.core import model
 from reportdesk.core.texts import TEXTS, text
 from reportdesk.followup import handler as followup
+from reportdesk.followup import page as followup_page
 from reportdesk.intake import challenge
-from reportdesk.intake import page as answer_page
+from reportdesk.intake import page as intake_page
+from reportdesk.runtime import answer_template
+from reportdesk.runtime.answer_template import Values
 
 MARKER: Final = re.compile(r"<!-- (report-form|my-report) -->")
 WRAPPER: Final = "partials/marker.html"
@@ -37,14 +41,31 @@ ScriptData = dict[str, Any]
 
 
 @dataclass(frozen=True)
+class Built:
+    """A component in one language: its partial's settings, its script's data, and the answers
+    its script shows, as `<template id="<name>-template">` elements."""
+
+    settings: Settings
+    data: ScriptData
+    answers: dict[str, Markup]
+
+
+@dataclass(frozen=True)
 class Component:
-    """What a marker becomes: its partial, its page assets, and a builder of its settings."""
+    """What a marker becomes: its partial, its page assets, and a builder of the rest."""
 
     template: str
     # ES modules: each imports the modules it needs (shared.js, ...).
     scripts: tuple[str, ...]
     styles: tuple[str, ...]
-    build: Callable[[str], tuple[Settings, ScriptData]]
+    build: Callable[[str], Built]
+
+
+def answer(path: Path, language: str, values: Values) -> Markup:
+    """An answer template with its texts in `language` and the `values` known when building; the
+    script fills the rest (runtime/answer_template.py explains the attributes)."""
+    filled = answer_template.fill(answer_template.template(path), language, values)
+    return Markup(filled)  # noqa: S704 -- our template, every text and value escaped by fill
 
 
 def texts(language: str, prefixes: tuple[str, ...], keys: tuple[str, ...] = ()) -> dict[str, str]:
@@ -92,7 +113,7 @@ def rules() -> dict[str, Any]:
     }
 
 
-def report_form(language: str) -> tuple[Settings, ScriptData]:
+def report_form(language: str) -> Built:
     settings = {
         "action": "/api/reports",
         "challenge_url": "/api/challenge",
@@ -100,23 +121,24 @@ def report_form(language: str) -> tuple[Settings, ScriptData]:
         "choices": choices(),
         "contact_values": {"yes": "yes", "no": "no"},
     }
-    urgent = [
-        {"number": number, "key": f"answer.urgent.{key}"}
-        for number, key in answer_page.URGENT_NUMBERS
-    ]
     data = {
         "language": language,
         "texts": texts(language, REPORT_PREFIXES, REPORT_TEXTS),
         "rules": rules(),
-        "urgent": urgent,
     }
-    return settings, data
+    success: Values = {"in_page": True, "followup_href": text("followup.page_href", language)}
+    answers = {
+        "report-success": answer(intake_page.SUCCESS, language, success),
+        "report-error": answer(intake_page.ERROR, language, {"page": False}),
+        "answer-urgent": Markup(answer_template.urgent(language)),  # noqa: S704 -- as above
+    }
+    return Built(settings, data, answers)
 
 
 # --- my report ------------------------------------------------------------------------------
 
 
-def my_report(language: str) -> tuple[Settings, ScriptData]:
+def my_report(language: str) -> Built:
     settings = {"read_url": followup.READ_PATH, "language": language}
     data = {
         "language": language,
@@ -125,7 +147,13 @@ def my_report(language: str) -> tuple[Settings, ScriptData]:
         "texts": texts(language, ("followup.",)),
         "rules": {"message_min": model.MESSAGE_MIN, "message_max": model.MESSAGE_MAX},
     }
-    return settings, data
+    answers = {
+        "my-report-thread": answer(followup_page.THREAD, language, {"in_page": True}),
+        "my-report-write": answer(
+            followup_page.WRITE, language, {"language": language, "thread": True}
+        ),
+    }
+    return Built(settings, data, answers)
 
 
 # --- the markers ----------------------------------------------------------------------------
@@ -155,16 +183,21 @@ def script_data(data: ScriptData) -> Markup:
 
 
 def render(name: str, config: MkDocsConfig, language: str) -> str:
-    """The component `name` in `language`, with its script's data block."""
+    """The component `name` in `language`, with its answers and its script's data block."""
     component = COMPONENTS[name]
-    settings, data = component.build(language)
+    built = component.build(language)
 
     def t(key: str) -> Markup:
         return Markup.escape(text(key, language))
 
     template = config.theme.get_env().get_template(WRAPPER)
     return template.render(
-        name=name, template=component.template, t=t, settings=settings, data=script_data(data)
+        name=name,
+        template=component.template,
+        t=t,
+        settings=built.settings,
+        answers=built.answers,
+        data=script_data(built.data),
     )
 
 

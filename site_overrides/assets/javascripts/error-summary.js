@@ -1,6 +1,7 @@
 // Errors after GOV.UK: a summary at the top of the form that takes the focus, each problem a link
-// to its field, and the same message at the field itself; "Error: " before the page title.
-import { element, fieldError } from "./shared.js";
+// to its field, and the same message at the field itself; "Error: " before the page title. The
+// summary is the report API's own error answer (intake/templates/error.html), held by the page.
+import { fieldError, fromTemplate } from "./shared.js";
 
 // `fields`: the form's fields in their order; `beforeFocus(input)` runs before a summary link
 // moves to its field (so a hidden field can be shown first).
@@ -28,32 +29,19 @@ export function errorSummary(form, t, fields, beforeFocus) {
   // `errors`: [{field, message}], field null for a problem of the whole report.
   function show(errors) {
     clear();
-    summary = element("div", "report-form__error-summary");
-    summary.setAttribute("role", "alert");
-    summary.setAttribute("tabindex", "-1");
-    summary.setAttribute("aria-labelledby", "report-form-error-title");
-    var title = element("h3", "report-form__error-title", t("answer.error.summary_heading"));
-    title.id = "report-form-error-title";
-    var list = element("ul", "report-form__error-list");
+    var items = errors.map(function (error) {
+      var field = fieldOf(error.field);
+      return { message: error.message, href: field ? "#" + field : "", plain: !field };
+    });
+    summary = fromTemplate("report-error", { errors: items });
     var shown = {};
     errors.forEach(function (error) {
       var field = fieldOf(error.field);
-      var item = element("li");
-      if (field) {
-        var link = element("a", "", error.message);
-        link.href = "#" + field;
-        item.appendChild(link);
-        if (!shown[field]) {
-          shown[field] = true;
-          fieldError(field, error.message, t("answer.error_title_prefix"));
-        }
-      } else {
-        item.textContent = error.message;
+      if (field && !shown[field]) {
+        shown[field] = true;
+        fieldError(field, error.message, t("answer.error_title_prefix"));
       }
-      list.appendChild(item);
     });
-    summary.appendChild(title);
-    summary.appendChild(list);
     form.insertBefore(summary, form.firstChild);
     document.title = t("answer.error_title_prefix") + originalTitle;
     summary.focus();

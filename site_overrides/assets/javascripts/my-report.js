@@ -2,7 +2,16 @@
 // The code lives only in this module's closure: it is taken out of the input, never stored (no
 // storage, no cookies, no URL) and forgotten when the page closes. Without this script the forms
 // still post and the follow-up API answers with pages.
-import { answerError, codePoints, element, fieldError, postJson, readData, setBusy, translator } from "./shared.js";
+import {
+  answerError,
+  codePoints,
+  fieldError,
+  fromTemplate,
+  postJson,
+  readData,
+  setBusy,
+  translator,
+} from "./shared.js";
 
 var form = document.querySelector('form[data-module="my-report"]');
 var data = readData("my-report");
@@ -18,17 +27,6 @@ function enhance(form, data, thread) {
   var status = form.querySelector(".report-form__status");
   var code = null;
   var busy = false;
-
-  // The reply's own line breaks, as text nodes and <br>: never parsed as HTML.
-  function withLineBreaks(node, text) {
-    text.split("\n").forEach(function (line, index) {
-      if (index) {
-        node.appendChild(document.createElement("br"));
-      }
-      node.appendChild(document.createTextNode(line));
-    });
-    return node;
-  }
 
   function localDate(iso) {
     var moment = new Date(iso);
@@ -47,58 +45,30 @@ function enhance(form, data, thread) {
     }
   }
 
-  function repliesSection(replies) {
-    var section = element("section", "my-report__replies");
-    section.appendChild(element("h2", "", t("followup.thread.replies_heading")));
-    if (!replies.length) {
-      section.appendChild(element("p", "", t("followup.thread.no_replies")));
-      return section;
-    }
-    var list = element("ol", "followup__replies");
-    replies.forEach(function (reply) {
-      var item = element("li", "followup__reply");
-      item.appendChild(element("p", "followup__date", localDate(reply.date)));
-      item.appendChild(withLineBreaks(element("p", "followup__text"), reply.text));
-      list.appendChild(item);
-    });
-    section.appendChild(list);
-    return section;
-  }
-
-  function messagesSection(messages) {
-    var section = element("section", "my-report__messages");
-    section.appendChild(element("h2", "", t("followup.thread.messages_heading")));
-    if (!messages.length) {
-      section.appendChild(element("p", "", t("followup.thread.no_messages")));
-      return section;
-    }
-    section.appendChild(element("p", "", t("followup.thread.messages_intro")));
-    var list = element("ul", "followup__messages");
-    messages.forEach(function (message) {
-      list.appendChild(element("li", "", t("followup.thread.sent_on") + " " + localDate(message.date)));
-    });
-    section.appendChild(list);
-    return section;
-  }
-
+  // The follow-up API's own thread answer (followup/templates/thread.html) and form to write
+  // back (write.html), held by the page as templates.
   function showThread(body, notice) {
+    var replies = body.replies || [];
+    var messages = body.messages || [];
     thread.textContent = "";
-    var heading = element("h2", "my-report__title", t("followup.thread.title") + " " + body.reference);
-    heading.id = "my-report-title";
-    heading.setAttribute("tabindex", "-1");
-    thread.appendChild(heading);
-    if (notice) {
-      var sent = element("div", "report-form__success", notice);
-      sent.setAttribute("role", "status");
-      thread.appendChild(sent);
-    }
-    thread.appendChild(repliesSection(body.replies || []));
-    thread.appendChild(messagesSection(body.messages || []));
+    thread.appendChild(
+      fromTemplate("my-report-thread", {
+        title: t("followup.thread.title") + " " + body.reference,
+        notice: notice || "",
+        replies: replies.map(function (reply) {
+          return { date: localDate(reply.date), text: reply.text };
+        }),
+        no_replies: !replies.length,
+        messages: messages.map(function (message) {
+          return { date: localDate(message.date) };
+        }),
+        no_messages: !messages.length,
+      })
+    );
     thread.appendChild(messageForm());
-    thread.appendChild(element("p", "", t("followup.close.text")));
     thread.hidden = false;
     form.hidden = true;
-    heading.focus();
+    document.getElementById("my-report-title").focus();
   }
 
   function read(notice) {
@@ -150,33 +120,12 @@ function enhance(form, data, thread) {
   // --- writing back --------------------------------------------------------------------------
 
   function messageForm() {
-    var reply = element("form", "report-form my-report__write");
-    reply.noValidate = true;
-    var group = element("div", "report-form__group");
-    group.id = "message-group";
-    var label = element("label", "report-form__label", t("followup.message.label"));
-    label.htmlFor = "message";
-    var hint = element("p", "report-form__hint", t("followup.message.hint"));
-    hint.id = "message-hint";
-    var error = element("p", "report-form__error-message");
-    error.id = "message-error";
-    error.hidden = true;
-    var textarea = element("textarea", "report-form__textarea");
-    textarea.id = "message";
-    textarea.name = "message";
-    textarea.rows = 6;
-    textarea.setAttribute("aria-describedby", "message-hint");
-    var send = element("button", "report-form__button md-button md-button--primary", t("followup.message.button"));
-    send.type = "submit";
-    var sending = element("p", "report-form__status");
-    sending.setAttribute("role", "status");
-    group.appendChild(label);
-    group.appendChild(hint);
-    group.appendChild(error);
-    group.appendChild(textarea);
-    reply.appendChild(group);
-    reply.appendChild(send);
-    reply.appendChild(sending);
+    // The code stays in this closure, not in the form: the script sends it itself.
+    var reply = fromTemplate("my-report-write", { code: "", message: "", describedby: "message-hint" });
+    reply.querySelector("#message-error").hidden = true;
+    var textarea = reply.querySelector("#message");
+    var send = reply.querySelector('button[type="submit"]');
+    var sending = reply.querySelector(".report-form__status");
 
     function showError(text) {
       fieldError("message", text);

@@ -7,7 +7,7 @@ import { contactReveal } from "./contact-reveal.js";
 import { errorSummary } from "./error-summary.js";
 import { proofOfWork } from "./proof-of-work.js";
 import { newSubmissionId, reportOf, sendReport, value } from "./sending.js";
-import { codePoints, element, readData, setBusy, translator } from "./shared.js";
+import { codePoints, fromTemplate, readData, setBusy, translator } from "./shared.js";
 
 var form = document.querySelector('form[data-module="report-form"]');
 var data = readData("report-form");
@@ -141,80 +141,28 @@ function enhance(form, data) {
     send();
   });
 
-  // --- success -------------------------------------------------------------------------------
-
-  function copyButton(reference) {
-    var wrapper = element("p", "report-form__copy");
-    if (!navigator.clipboard || !navigator.clipboard.writeText) {
-      return wrapper;
-    }
-    var copy = element("button", "md-button", t("form.copy"));
-    copy.type = "button";
-    var done = element("span", "report-form__copied");
-    done.setAttribute("role", "status");
-    copy.addEventListener("click", function () {
-      navigator.clipboard.writeText(reference).then(function () {
-        done.textContent = t("form.copied");
-      });
-    });
-    wrapper.appendChild(copy);
-    wrapper.appendChild(done);
-    return wrapper;
-  }
-
-  // The child's private follow-up code, shown this once (as on the report API's own answer page).
-  function followupPanel(code) {
-    var panel = element("div", "report-form__followup");
-    panel.appendChild(element("p", "", t("followup.code.label")));
-    var shown = element("p", "report-form__reference", code);
-    shown.id = "report-followup-code";
-    panel.appendChild(shown);
-    panel.appendChild(element("p", "", t("followup.code.advice")));
-    panel.appendChild(element("p", "", t("followup.code.once")));
-    var link = element("a", "", t("followup.page_link"));
-    link.href = t("followup.page_href");
-    var linkLine = element("p");
-    linkLine.appendChild(link);
-    panel.appendChild(linkLine);
-    return panel;
-  }
+  // --- success: the report API's own answer (intake/templates/success.html) --------------------
 
   function showSuccess(reference, followupCode) {
-    var panel = element("div", "report-form__success");
-    var heading = element("h3", "report-form__success-title", t("answer.success.title"));
-    heading.id = "report-form-success";
-    heading.setAttribute("tabindex", "-1");
-    panel.appendChild(heading);
-    panel.appendChild(element("p", "", t("answer.success.reference_label")));
-    var code = element("p", "report-form__reference", reference);
-    code.id = "report-reference";
-    panel.appendChild(code);
-    panel.appendChild(copyButton(reference));
-    panel.appendChild(element("p", "", t("answer.success.keep_reference")));
-    if (followupCode) {
-      panel.appendChild(followupPanel(followupCode));
-    }
-    panel.appendChild(element("h4", "", t("answer.success.next_heading")));
-    panel.appendChild(element("p", "", t("answer.success.next_read")));
-    panel.appendChild(
-      element(
-        "p",
-        "",
-        t(wantsContact.checked ? "answer.success.next_contact" : "answer.success.next_anonymous")
-      )
-    );
-    panel.appendChild(element("h4", "", t("answer.urgent.heading")));
-    var help = element("ul");
-    data.urgent.forEach(function (line) {
-      var call = element("a", "", t(line.key));
-      call.href = "tel:" + line.number;
-      var item = element("li");
-      item.appendChild(call);
-      help.appendChild(item);
+    var panel = fromTemplate("report-success", {
+      reference: reference,
+      followup_code: followupCode || "",
+      contact: wantsContact.checked,
+      anonymous: !wantsContact.checked,
     });
-    panel.appendChild(help);
+    panel.appendChild(fromTemplate("answer-urgent", {}));
+    var copy = panel.querySelector(".report-form__copy");
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      copy.querySelector("button").addEventListener("click", function () {
+        navigator.clipboard.writeText(reference).then(function () {
+          copy.querySelector(".report-form__copied").textContent = t("form.copied");
+        });
+      });
+    } else {
+      copy.remove();
+    }
     // The form and everything typed in it leave the page.
     form.replaceWith(panel);
-    heading.focus();
+    panel.querySelector("#report-form-success").focus();
   }
 }

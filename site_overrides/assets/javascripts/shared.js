@@ -108,3 +108,65 @@ export function fieldError(id, text, prefix) {
     }
   }
 }
+
+// --- answers from templates ------------------------------------------------------------------
+
+var SETS = { "data-href": "href", "data-value": "value", "data-lang": "lang" };
+
+function within(root, selector) {
+  var found = Array.prototype.slice.call(root.querySelectorAll(selector));
+  return root.matches(selector) ? [root].concat(found) : found;
+}
+
+// Fills `root` as the Lambda fills the same template (reportdesk/runtime/answer_template.py):
+// data-each repeats an element per item, data-when keeps it only when true, data-slot sets its
+// text (textContent: never parsed as HTML), data-href/data-value/data-lang set that attribute.
+function fill(root, values) {
+  within(root, "[data-each]").forEach(function (prototype) {
+    var name = prototype.getAttribute("data-each");
+    if (!(name in values) || !prototype.parentNode) {
+      return;
+    }
+    values[name].forEach(function (item) {
+      var copy = prototype.cloneNode(true);
+      copy.removeAttribute("data-each");
+      fill(copy, Object.assign({}, values, item));
+      prototype.parentNode.insertBefore(copy, prototype);
+    });
+    prototype.remove();
+  });
+  within(root, "[data-when]").forEach(function (node) {
+    var name = node.getAttribute("data-when");
+    if (name in values) {
+      if (values[name]) {
+        node.removeAttribute("data-when");
+      } else {
+        node.remove();
+      }
+    }
+  });
+  within(root, "[data-slot]").forEach(function (node) {
+    var name = node.getAttribute("data-slot");
+    if (name in values) {
+      node.textContent = String(values[name]);
+      node.removeAttribute("data-slot");
+    }
+  });
+  Object.keys(SETS).forEach(function (attribute) {
+    within(root, "[" + attribute + "]").forEach(function (node) {
+      var name = node.getAttribute(attribute);
+      if (name in values) {
+        node.setAttribute(SETS[attribute], String(values[name]));
+        node.removeAttribute(attribute);
+      }
+    });
+  });
+  return root;
+}
+
+// A filled copy of the answer the page holds as <template id="<name>-template"> (the same file
+// the API's page without JavaScript is made of).
+export function fromTemplate(name, values) {
+  var template = document.getElementById(name + "-template");
+  return fill(template.content.firstElementChild.cloneNode(true), values);
+}

@@ -22,9 +22,8 @@ from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
-from reportdesk.core import model
+from reportdesk.core import model, routes
 from reportdesk.core.texts import TEXTS, text
-from reportdesk.followup import handler as followup
 from reportdesk.followup import page as followup_page
 from reportdesk.intake import challenge
 from reportdesk.intake import page as intake_page
@@ -104,19 +103,19 @@ def rules() -> dict[str, Any]:
         "name_max": model.NAME_MAX,
         "email_max": model.EMAIL_MAX,
         "min_fill_seconds": challenge.MIN_FILL_SECONDS,
-        "email": model._EMAIL_RE.pattern,
-        "phone_chars": model._PHONE_CHARS_RE.pattern,
-        "phone_separators": model._PHONE_SEPARATORS_RE.pattern,
-        "phone_belgian": model._BELGIAN_PHONE_RE.pattern,
-        "phone_international": model._INTERNATIONAL_PHONE_RE.pattern,
-        "control": model._CONTROL_RE.pattern,
+        "email": model.EMAIL_RE.pattern,
+        "phone_chars": model.PHONE_CHARS_RE.pattern,
+        "phone_separators": model.PHONE_SEPARATORS_RE.pattern,
+        "phone_belgian": model.BELGIAN_PHONE_RE.pattern,
+        "phone_international": model.INTERNATIONAL_PHONE_RE.pattern,
+        "control": model.CONTROL_RE.pattern,
     }
 
 
 def report_form(language: str) -> Built:
     settings = {
-        "action": "/api/reports",
-        "challenge_url": "/api/challenge",
+        "action": routes.REPORTS_PATH,
+        "challenge_url": routes.CHALLENGE_PATH,
         "language": language,
         "choices": choices(),
         "contact_values": {"yes": "yes", "no": "no"},
@@ -139,18 +138,20 @@ def report_form(language: str) -> Built:
 
 
 def my_report(language: str) -> Built:
-    settings = {"read_url": followup.READ_PATH, "language": language}
+    settings = {"read_url": routes.FOLLOWUP_READ_PATH, "language": language}
     data = {
         "language": language,
-        "read_url": followup.READ_PATH,
-        "messages_url": followup.MESSAGES_PATH,
+        "read_url": routes.FOLLOWUP_READ_PATH,
+        "messages_url": routes.FOLLOWUP_MESSAGES_PATH,
         "texts": texts(language, ("followup.",)),
         "rules": {"message_min": model.MESSAGE_MIN, "message_max": model.MESSAGE_MAX},
     }
     answers = {
         "my-report-thread": answer(followup_page.THREAD, language, {"in_page": True}),
         "my-report-write": answer(
-            followup_page.WRITE, language, {"language": language, "thread": True}
+            followup_page.WRITE,
+            language,
+            {"action": routes.FOLLOWUP_MESSAGES_PATH, "language": language, "thread": True},
         ),
     }
     return Built(settings, data, answers)

@@ -11,14 +11,12 @@ from datetime import datetime
 from html import escape
 from pathlib import Path
 from typing import Final
-from zoneinfo import ZoneInfo
 
+from reportdesk.core import routes
+from reportdesk.core.clock import child_datetime
 from reportdesk.core.texts import text
 from reportdesk.runtime.answer_template import Values, fill, page, template, urgent
 
-MESSAGES_ACTION: Final = "/api/followup/messages"
-# The child lives in Belgium; tzdata is a dependency because Lambda has no system zone files.
-BRUSSELS: Final = ZoneInfo("Europe/Brussels")
 TEMPLATES: Final = Path(__file__).with_name("templates")
 # The thread ("My report") and the form to write back: also the page's templates for its script.
 THREAD: Final = TEMPLATES / "thread.html"
@@ -31,11 +29,6 @@ def _page(language: str, title: str, body: Iterable[str]) -> str:
 
 def _t(key: str, language: str) -> str:
     return escape(text(key, language))
-
-
-def local_date(moment: datetime) -> str:
-    """A moment as the child reads it: Belgian time, day/month/year hour:minute."""
-    return moment.astimezone(BRUSSELS).strftime("%d/%m/%Y %H:%M")
 
 
 def _back_link(language: str) -> str:
@@ -56,6 +49,7 @@ def message_form(
         template(WRITE),
         language,
         {
+            "action": routes.FOLLOWUP_MESSAGES_PATH,
             "code": code,
             "language": language,
             "message": message,
@@ -78,9 +72,9 @@ def thread_page(
     values: Values = {
         "in_page": False,
         "notice": "",
-        "replies": [{"date": local_date(sent), "text": reply} for sent, reply in replies],
+        "replies": [{"date": child_datetime(sent), "text": reply} for sent, reply in replies],
         "no_replies": not replies,
-        "messages": [{"date": local_date(sent)} for sent in messages],
+        "messages": [{"date": child_datetime(sent)} for sent in messages],
         "no_messages": not messages,
     }
     answer = fill(template(THREAD), language, values)

@@ -13,7 +13,8 @@ The attributes both fillers understand (the elements that carry them must not ne
 own name inside; no attribute values with `>`):
 - `data-text="key"`: the content is the text `key` in the page's language (always filled);
 - `data-slot="name"`: the content is the value `name`;
-- `data-href`, `data-value`, `data-lang`, `data-describedby` (aria-describedby) `="name"`: that
+- `data-href`, `data-action`, `data-value`, `data-lang`, `data-describedby` (aria-describedby)
+  `="name"`: that
   attribute is the value `name`;
 - `data-when="name"`: the element stays only when the value `name` is true;
 - `data-each="name"`: the element is repeated for each item (a mapping of values) of `name`.
@@ -40,9 +41,10 @@ URGENT_NUMBERS: Final = (("112", "emergency"), ("102", "awel"), ("103", "ecoute_
 # Where a page puts its answer (runtime/templates/page.html).
 ANSWER_MARK: Final = "<!-- answer -->"
 
-_NAMES: Final = "text|slot|href|value|lang|describedby|when|each"
+_NAMES: Final = "text|slot|href|action|value|lang|describedby|when|each"
 _SETS: Final = {
     "data-href": "href",
+    "data-action": "action",
     "data-value": "value",
     "data-lang": "lang",
     "data-describedby": "aria-describedby",

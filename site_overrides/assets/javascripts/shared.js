@@ -111,7 +111,13 @@ export function fieldError(id, text, prefix) {
 
 // --- answers from templates ------------------------------------------------------------------
 
-var SETS = { "data-href": "href", "data-value": "value", "data-lang": "lang" };
+var SETS = {
+  "data-href": "href",
+  "data-action": "action",
+  "data-value": "value",
+  "data-lang": "lang",
+  "data-describedby": "aria-describedby",
+};
 
 function within(root, selector) {
   var found = Array.prototype.slice.call(root.querySelectorAll(selector));
@@ -120,7 +126,7 @@ function within(root, selector) {
 
 // Fills `root` as the Lambda fills the same template (reportdesk/runtime/answer_template.py):
 // data-each repeats an element per item, data-when keeps it only when true, data-slot sets its
-// text (textContent: never parsed as HTML), data-href/data-value/data-lang set that attribute.
+// text (textContent: never parsed as HTML), data-href, data-action... set that attribute.
 function fill(root, values) {
   within(root, "[data-each]").forEach(function (prototype) {
     var name = prototype.getAttribute("data-each");

@@ -145,8 +145,22 @@ def test_inbox_env_points_api_inbox_at_the_emulated_aws(server: LocalServer) -> 
         "AWS_SECRET_ACCESS_KEY",
         "REPORTS_BUCKET",
         "KMS_KEY_ARN",
+        "AUDIT_BUCKET",
+        "INBOX_URL",
+        "INBOX_USER_POOL_ID",
+        "INBOX_CLIENT_ID",
+        "INBOX_USER",
+        "INBOX_PASSWORD",
+        "INBOX_TOTP_SECRET",
     }
     assert settings["AWS_ENDPOINT_URL"].startswith("http://127.0.0.1:")
+    assert settings["INBOX_URL"] == f"{server.url}/inbox/"
+
+
+def test_inbox_env_is_readable_by_its_owner_only(server: LocalServer) -> None:
+    """It holds the local API person's password."""
+    mode = (server.workdir / ".local" / "inbox.env").stat().st_mode
+    assert mode & 0o077 == 0
 
 
 def test_log_has_method_path_and_status_but_never_the_report(server: LocalServer) -> None:

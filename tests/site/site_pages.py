@@ -19,6 +19,8 @@ CONFIG: dict[str, Any] = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding
 PAGES: tuple[str, ...] = tuple(
     str(next(iter(entry.values()))).removesuffix(".md") for entry in CONFIG["nav"]
 )
+# Pages for the API persons, not for children: out of the navigation (and noindex).
+STAFF_PAGES: tuple[str, ...] = ("inbox",)
 # Block elements whose text is prose; their text is what a child reads.
 _PROSE = {"p", "li", "dd", "dt", "h1", "h2", "h3", "td", "th", "summary"}
 _VOID = {"br", "hr", "img", "input", "link", "meta", "source", "wbr", "area", "col", "embed"}

@@ -115,7 +115,22 @@ def load_handler(spec: str) -> Handler:
     return one_at_a_time
 
 
+def host_allowed(host: str | None, port: int) -> bool:
+    """Only `127.0.0.1:PORT` and `localhost:PORT`, the names the server prints and listens on."""
+    return (host or "").strip().lower() in {f"{HOST}:{port}", f"localhost:{port}"}
+
+
 # --- API Gateway --------------------------------------------------------------------------------
+
+
+def is_utf8(body: bytes) -> bool:
+    """A text body that is not UTF-8 is passed on as bytes (base64), never with its bytes
+    replaced: the function must see what was sent, and refuse it."""
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def is_text(content_type: str) -> bool:
@@ -134,7 +149,7 @@ def http_api_event(
         lowered[key] = f"{lowered[key]},{value}" if key in lowered else value
     cookies = [c.strip() for c in lowered.pop("cookie", "").split(";") if c.strip()]
     now = datetime.now(UTC)
-    text_body = is_text(lowered.get("content-type", ""))
+    text_body = is_text(lowered.get("content-type", "")) and is_utf8(body)
     event: dict[str, Any] = {
         "version": "2.0",
         "routeKey": "$default",
@@ -169,9 +184,7 @@ def http_api_event(
             for name, values in parse_qs(parts.query, keep_blank_values=True).items()
         }
     if body:
-        event["body"] = (
-            body.decode("utf-8", "replace") if text_body else base64.b64encode(body).decode()
-        )
+        event["body"] = body.decode("utf-8") if text_body else base64.b64encode(body).decode()
     return event
 
 
@@ -375,7 +388,11 @@ class LocalHandler(BaseHTTPRequestHandler):
 
     def dispatch(self) -> None:
         path = urlsplit(self.path).path
-        if path == "/api" or path.startswith("/api/"):
+        if not host_allowed(self.headers.get("host"), self.server.server_address[1]):
+            # A page on another name that resolves to 127.0.0.1 (DNS rebinding) must not reach
+            # the outbox or the API: only the names this server is really called by are served.
+            response = HttpResponse(421, [("content-type", "text/plain; charset=utf-8")], b"")
+        elif path == "/api" or path.startswith("/api/"):
             response = self.call_api()
         elif path == "/_local/outbox.json" and self.command in ("GET", "HEAD"):
             response = HttpResponse(

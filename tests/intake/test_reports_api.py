@@ -13,6 +13,7 @@ import pytest
 from botocore.exceptions import EndpointConnectionError
 from reportdesk.core import crypto, reference
 from reportdesk.core.model import ReportDocument
+from reportdesk.core.texts import text
 
 from tests.intake.conftest import Answer, Bucket, Invoke
 
@@ -277,15 +278,28 @@ def test_malformed_json_is_400_in_the_accept_language(invoke: Invoke, bucket: Bu
     assert bucket.report_keys() == []
 
 
-def test_invalid_utf8_is_400(invoke: Invoke, bucket: Bucket) -> None:
+def test_invalid_utf8_is_400_with_its_own_message(invoke: Invoke, bucket: Bucket) -> None:
     answer = invoke(
         "POST",
         "/api/reports",
         b'{"message": "\xff\xfe ongeldige bytes hier"}',
-        {"content-type": "application/json"},
+        {"content-type": "application/json", "accept-language": "en"},
     )
     assert answer.status == 400
-    assert answer.json()["errors"][0]["code"] == "malformed"
+    [error] = answer.json()["errors"]
+    assert (error["field"], error["code"]) == ("request", "not_utf8")
+    assert error["message"] == text("error.request.not_utf8", "en")
+    assert bucket.report_keys() == []
+
+
+def test_json_text_with_replacement_characters_is_refused_not_stored_changed(
+    invoke: Invoke, bucket: Bucket
+) -> None:
+    # What arrives when bytes that were not UTF-8 were decoded with replacement on the way.
+    body = '{"message": "Iemand doet me \ufffd\ufffd pijn op kamp."}'
+    answer = invoke("POST", "/api/reports", body, {"content-type": "application/json"})
+    assert answer.status == 400
+    assert answer.json()["errors"][0]["code"] == "not_utf8"
     assert bucket.report_keys() == []
 
 

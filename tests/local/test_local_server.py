@@ -164,3 +164,34 @@ def test_sigterm_stops_everything_cleanly(tmp_path: Path) -> None:
     assert code == 0
     assert "Stopped." in log
     assert "Traceback" not in log
+
+
+@pytest.mark.parametrize("host", ["attacker.example", "attacker.example:{port}", "127.0.0.1"])
+def test_a_foreign_host_header_is_refused_so_dns_rebinding_cannot_read_the_outbox(
+    server: LocalServer, host: str
+) -> None:
+    port = urlsplit(server.url).port
+    for path in ("/_local/outbox.json", "/api/challenge", "/en/"):
+        status, _, body = request(server, "GET", path, headers={"Host": host.format(port=port)})
+        assert status == 421
+        assert b"subject" not in body
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:{port}", "localhost:{port}", "LOCALHOST:{port}"])
+def test_the_local_host_names_with_the_port_are_served(server: LocalServer, host: str) -> None:
+    port = urlsplit(server.url).port
+    status, _, _ = request(
+        server, "GET", "/_local/outbox.json", headers={"Host": host.format(port=port)}
+    )
+    assert status == 200
+
+
+def test_json_that_is_not_utf8_is_refused_not_read_with_replacement_characters(
+    server: LocalServer,
+) -> None:
+    body = b'{"message": "Iemand doet me pijn \xff\xfe op kamp.", "language": "en"}'
+    status, _, answer = request(
+        server, "POST", "/api/reports", body, {"Content-Type": "application/json"}
+    )
+    assert status == 400
+    assert json.loads(answer)["errors"][0]["code"] == "not_utf8"

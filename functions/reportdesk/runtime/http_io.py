@@ -27,13 +27,13 @@ NO_STORE: Final = {"Cache-Control": "no-store"}
 
 
 def raw_body(event: BaseProxyEvent) -> bytes:
-    """The body as sent; base64 that does not decode becomes bytes that are not UTF-8."""
+    """The body as sent; RequestProblem (400) when its base64 does not decode."""
     body = event.body or ""
     if event.is_base64_encoded:
         try:
             return base64.b64decode(body, validate=True)
-        except binascii.Error:
-            return b"\xff"  # not UTF-8: answered as a malformed request
+        except binascii.Error as error:
+            raise RequestProblem(400, "malformed") from error
     return body.encode("utf-8", "surrogatepass")
 
 

@@ -15,6 +15,7 @@ import json
 import logging
 import mimetypes
 import os
+import secrets
 import shlex
 import signal
 import sys
@@ -73,6 +74,9 @@ INTAKE_HANDLER = "reportdesk.intake.handler:handler"
 FOLLOWUP_HANDLER = "reportdesk.followup.handler:handler"
 # As the HTTP API's routes: the follow-up function answers these, the intake function the rest.
 FOLLOWUP_PATH_PREFIX = "/api/followup/"
+# What CloudFront adds to every API request (reportdesk.runtime.origin), and its secret's setting.
+ORIGIN_VERIFY_HEADER = "x-origin-verify"
+ORIGIN_VERIFY_SETTING = "ORIGIN_VERIFY_SECRET_ID"
 
 log = logging.getLogger("local_server")
 
@@ -417,12 +421,12 @@ class LocalHandler(BaseHTTPRequestHandler):
         return self.rfile.read(length) if length else b""
 
     def call_api(self) -> HttpResponse:
+        # As CloudFront: the origin-verify header is ours, whatever the browser sent.
+        headers = [(k, v) for k, v in self.headers.items() if k.lower() != ORIGIN_VERIFY_HEADER]
+        if self.server.origin_verify:
+            headers.append((ORIGIN_VERIFY_HEADER, self.server.origin_verify))
         event = http_api_event(
-            self.command,
-            self.path,
-            self.headers.items(),
-            self.read_body(),
-            self.client_address[0],
+            self.command, self.path, headers, self.read_body(), self.client_address[0]
         )
         followup = urlsplit(self.path).path.startswith(FOLLOWUP_PATH_PREFIX)
         name, function = (
@@ -506,6 +510,8 @@ class LocalHttpServer(ThreadingHTTPServer):
         self.security_headers = security_headers
         self.intake: Handler = not_loaded
         self.followup: Handler = not_loaded
+        # The value CloudFront would add to every API request; None: the functions do not check.
+        self.origin_verify: str | None = None
 
 
 # --- putting it together ------------------------------------------------------------------------
@@ -535,6 +541,17 @@ def start_aws() -> tuple[ThreadedMotoServer, Resources]:
     resources = create_resources(boto3.Session())
     os.environ.update(resources.environment())
     return moto, resources
+
+
+def create_origin_secret() -> str:
+    """The origin-verify secret, named in the functions' environment as in the deployed stack, so
+    the local API runs the same check; returns the value the server adds to API requests."""
+    value = secrets.token_urlsafe(32)
+    created = boto3.client("secretsmanager", region_name=REGION).create_secret(
+        Name="local/origin-verify", SecretString=value
+    )
+    os.environ[ORIGIN_VERIFY_SETTING] = created["ARN"]
+    return value
 
 
 def write_inbox_env(state_dir: Path) -> Path:
@@ -590,6 +607,7 @@ def main(argv: list[str] | None = None) -> int:
     consumer: QueueConsumer | None = None
     try:
         moto, resources = start_aws()
+        httpd.origin_verify = create_origin_secret()
         # Imported only now, like Lambda: the functions read their environment at import time.
         httpd.intake = load_handler(INTAKE_HANDLER)
         httpd.followup = load_handler(FOLLOWUP_HANDLER)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import boto3
 import pytest
 
 from infra.local_aws import RECIPIENTS
@@ -195,3 +196,24 @@ def test_json_that_is_not_utf8_is_refused_not_read_with_replacement_characters(
     )
     assert status == 400
     assert json.loads(answer)["errors"][0]["code"] == "not_utf8"
+
+
+def test_the_api_runs_the_origin_check_with_the_header_the_server_adds(
+    server: LocalServer,
+) -> None:
+    lines = (server.workdir / ".local" / "inbox.env").read_text().splitlines()
+    settings = dict(
+        line.removeprefix("export ").split("=", 1) for line in lines if line.startswith("export ")
+    )
+    secrets = boto3.client(
+        "secretsmanager",
+        endpoint_url=settings["AWS_ENDPOINT_URL"],
+        region_name=settings["AWS_DEFAULT_REGION"],
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",  # noqa: S106 (moto's)
+    )
+    names = [secret["Name"] for secret in secrets.list_secrets()["SecretList"]]
+    assert "local/origin-verify" in names
+    # A browser's own value is replaced by the server's, as CloudFront replaces it.
+    status, _, _ = request(server, "GET", "/api/challenge", headers={"x-origin-verify": "guess"})
+    assert status == 200

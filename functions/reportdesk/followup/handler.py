@@ -29,7 +29,7 @@ from reportdesk.followup import page as followup_page
 from reportdesk.followup import store as followup_store
 from reportdesk.intake import submission
 from reportdesk.intake.storage import StorageUnavailable
-from reportdesk.runtime import http_io
+from reportdesk.runtime import http_io, origin
 from reportdesk.runtime.http_io import Request
 
 READ_PATH: Final = "/api/followup/read"
@@ -280,4 +280,8 @@ def unexpected(error: Exception) -> Response[str]:
 @metrics.log_metrics(capture_cold_start_metric=True)
 @logger.inject_lambda_context(log_event=False, clear_state=True)
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    refused = origin.refusal(event)
+    if refused is not None:
+        logger.warning("request refused", outcome="forbidden", reason="origin_not_verified")
+        return refused
     return app.resolve(event, context)

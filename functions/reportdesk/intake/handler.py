@@ -26,7 +26,7 @@ from reportdesk.intake import challenge, submission
 from reportdesk.intake import page as answer_page
 from reportdesk.intake.storage import StorageUnavailable
 from reportdesk.intake.submission import Invalid
-from reportdesk.runtime import http_io
+from reportdesk.runtime import http_io, origin
 
 REPORTS_PATH: Final = "/api/reports"
 CHALLENGE_PATH: Final = "/api/challenge"
@@ -195,4 +195,8 @@ def unexpected(error: Exception) -> Response[str]:
 @metrics.log_metrics(capture_cold_start_metric=True)
 @logger.inject_lambda_context(log_event=False, clear_state=True)
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    refused = origin.refusal(event)
+    if refused is not None:
+        logger.warning("request refused", outcome="forbidden", reason="origin_not_verified")
+        return refused
     return app.resolve(event, context)

@@ -55,6 +55,11 @@ class Unreadable:
     form: bool
 
 
+def language_of(accept_language: str | None) -> Language:
+    """The answer's language for a request whose body is not read."""
+    return submission.preferred_language(accept_language)
+
+
 def is_form(event: BaseProxyEvent) -> bool:
     """A form post (the page without JavaScript) is answered with a page, not with JSON."""
     return submission.media_type(event.headers.get("content-type")) == FORM_TYPE

@@ -17,14 +17,11 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
+from reportdesk.core import layout
 
 from infra import nag
 from infra.config import Config
 
-REPORTS = "reports/"
-CHALLENGES = "challenges/"
-# The mailer's bookkeeping (README "Storage layout"): short-lived, unlike the `notified/` markers.
-SHORT_LIVED = (CHALLENGES, "mailcap/", "notifying/")
 # Root may manage the reports key (and change its policy, which CloudTrail records) but not use it.
 KEY_ADMIN_ACTIONS = (
     "kms:Create*",
@@ -111,7 +108,7 @@ class ReportsStorage(Construct):
                         expiration=Duration.days(1),
                         noncurrent_version_expiration=Duration.days(1),
                     )
-                    for prefix in SHORT_LIVED
+                    for prefix in layout.SHORT_LIVED_PREFIXES
                 ),
             ],
         )
@@ -139,7 +136,7 @@ class ReportsStorage(Construct):
                 "s3:DeleteObject",
                 "s3:DeleteObjectVersion",
             ],
-            [REPORTS],
+            [layout.REPORTS_PREFIX],
         )
         self.allow_reports_key(self.readers_role, ["kms:Decrypt"], purpose="report")
         self.allow_storage_key(self.readers_role, ["kms:Decrypt"])

@@ -2,8 +2,9 @@
 the secret header CloudFront adds, so a call straight to the execute-api address gets 403.
 
 The expected value is a Secrets Manager secret named by `ORIGIN_VERIFY_SECRET_ID`, cached for
-`MAX_AGE_SECONDS` (a rotation reaches every instance within that time). Without the setting, as in
-the unit tests, the check is off; the local server sets it and adds the header as CloudFront does.
+`aws.SECRET_MAX_AGE` (a rotation reaches every instance within that time). Without the setting,
+as in the unit tests, the check is off; the local server sets it and adds the header as CloudFront
+does.
 """
 
 from __future__ import annotations
@@ -14,17 +15,14 @@ import os
 from collections.abc import Mapping
 from typing import Any, Final
 
-from aws_lambda_powertools.utilities import parameters
-
 from reportdesk.core.texts import text
-from reportdesk.runtime import http_io
+from reportdesk.runtime import aws, http_io, settings
 
 HEADER: Final = "x-origin-verify"
 SETTING: Final = "ORIGIN_VERIFY_SECRET_ID"
-MAX_AGE_SECONDS: Final = 300
 
 
-# The value last fetched, by secret id: a Secrets Manager hiccup after `MAX_AGE_SECONDS` must not
+# The value last fetched, by secret id: a Secrets Manager hiccup after `aws.SECRET_MAX_AGE` must not
 # turn every child away while the value we had is still the one CloudFront sends.
 _last_known: dict[str, str] = {}
 
@@ -32,12 +30,10 @@ _last_known: dict[str, str] = {}
 def _expected(secret_id: str) -> str | None:
     """The header value to expect; None (every request refused) when it was never fetched."""
     try:
-        value = parameters.get_secret(secret_id, max_age=MAX_AGE_SECONDS)
-    except parameters.exceptions.GetParameterError:
+        value = aws.secret(secret_id, settings.region())
+    except aws.SECRET_FAILURES:
         return _last_known.get(secret_id)
-    if isinstance(value, bytes):
-        value = value.decode("utf-8")
-    if not isinstance(value, str) or not value:
+    if not value:
         return None
     _last_known[secret_id] = value
     return value
@@ -61,7 +57,7 @@ def refusal(event: Mapping[str, Any]) -> dict[str, Any] | None:
     if verified(headers):
         return None
     http_io.count("RequestRefused", "reason", "origin_not_verified")
-    language = http_io.language_of(headers.get("accept-language"))
+    language = http_io.preferred_language(headers.get("accept-language"))
     body = {
         "errors": [
             {

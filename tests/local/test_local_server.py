@@ -217,3 +217,13 @@ def test_the_api_runs_the_origin_check_with_the_header_the_server_adds(
     # A browser's own value is replaced by the server's, as CloudFront replaces it.
     status, _, _ = request(server, "GET", "/api/challenge", headers={"x-origin-verify": "guess"})
     assert status == 200
+
+
+def test_the_servers_origin_header_and_setting_are_the_functions_own() -> None:
+    from reportdesk.runtime import origin
+
+    from infra.local import web
+    from infra.local_server import ORIGIN_VERIFY_SETTING
+
+    assert origin.HEADER.lower() == web.ORIGIN_VERIFY_HEADER
+    assert ORIGIN_VERIFY_SETTING == origin.SETTING

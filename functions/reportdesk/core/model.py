@@ -256,7 +256,6 @@ class Accepted:
     """201: the report is stored. A new answer field is a new attribute here."""
 
     reference: str
-    submission_id: str
     # The child's private follow-up code (`XXXX-XXXX-XXXX`); None when it could not be issued.
     followup_code: str | None = None
 

@@ -83,9 +83,12 @@ def issue_code(s3: Any, bucket: str, secret: str, report_id: str) -> str:
         while True:
             code = new_code()
             digest = code_digest(secret, code.replace("-", ""))
-            # The index first: a mapping must never exist that a deletion cannot find.
-            s3.put_object(Bucket=bucket, Key=index_key(report_id, digest), Body=b"")
             try:
+                # The index first: a mapping must never exist that a deletion cannot find. Both
+                # writes are conditional, as the intake's role demands of every write.
+                s3.put_object(
+                    Bucket=bucket, Key=index_key(report_id, digest), Body=b"", IfNoneMatch="*"
+                )
                 s3.put_object(
                     Bucket=bucket,
                     Key=mapping_key(digest),

@@ -1,5 +1,6 @@
-"""What every HTTP function has: a resolver, a logger and metrics, the not-found and
-unexpected-error handlers, and the Lambda entry point with Powertools' decorator stack.
+"""What every HTTP function has: a resolver that answers only requests that came through
+CloudFront (`origin`), a logger and metrics, the not-found and unexpected-error handlers, and
+the Lambda entry point with Powertools' decorator stack.
 A handler module then holds only its routes: `app, logger, metrics = http_function("intake")`.
 """
 
@@ -26,6 +27,8 @@ def http_function(service: str) -> tuple[APIGatewayHttpResolver, Logger, Metrics
     (`http_io.count`) so dimensions never mix.
     """
     app = APIGatewayHttpResolver(debug=False)
+    # Only requests that came through CloudFront (and its WAF) reach a route.
+    app.use(middlewares=[origin.require_cloudfront])
     logger = Logger(service=service)
     metrics = Metrics(namespace=http_io.METRICS_NAMESPACE, service=service)
     return app, logger, metrics
@@ -58,17 +61,11 @@ def handle_errors(
 
 
 def entry(app: APIGatewayHttpResolver, logger: Logger, metrics: Metrics) -> Entry:
-    """The Lambda handler: cold-start metric, Lambda context in the logs (never the event), and
-    the origin-verify check (`origin.refusal`)."""
+    """The Lambda handler: cold-start metric, Lambda context in the logs (never the event)."""
 
     @metrics.log_metrics(capture_cold_start_metric=True)
     @logger.inject_lambda_context(log_event=False, clear_state=True)
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-        # Before any route: a request that did not come through CloudFront gets 403.
-        refused = origin.refusal(event)
-        if refused is not None:
-            logger.warning("request refused", outcome="forbidden", reason="origin_not_verified")
-            return refused
         return app.resolve(event, context)
 
     typed: Entry = handler

@@ -138,3 +138,24 @@ def digest_sent_key(hour: str) -> str:
 def case_key(report_id: str) -> str:
     """`cases/<report_id>`: the case state of a report (status, history), not encrypted."""
     return f"{CASES_PREFIX}{report_id}"
+
+
+def report_trace_prefixes(report_id: str) -> tuple[str, ...]:
+    """Prefixes of every key named after the report besides the report itself, the follow-up
+    (`followup_store.delete_followup`) and digest entries (`is_digest_entry_of`): what a deletion
+    removes so that nothing names the report any more. A report id has a fixed length, so a
+    prefix never reaches another report's keys."""
+    return (
+        notified_key(report_id),
+        notifying_key(report_id),
+        submission_key(report_id),
+        case_key(report_id),
+    )
+
+
+def is_digest_entry_of(key: str, report_id: str) -> bool:
+    """True for `digest/<hour>/<report_id>` and `digest/<hour>/<report_id>-<message name>`."""
+    if not key.startswith(DIGEST_PREFIX):
+        return False
+    name = key.rsplit("/", 1)[-1]
+    return name == report_id or name.startswith(f"{report_id}-")

@@ -19,7 +19,7 @@ from infra.functions import PythonFunction
 from infra.storage import ReportsStorage
 
 MAX_RECEIVES = 5
-# Below the mailer's 120 s lease (reportdesk.mailer.handler.LEASE_SECONDS) and 5 min digest grace.
+# Below the mailer's 120 s lease (reportdesk.mailer.common.LEASE_SECONDS) and 5 min digest grace.
 MAILER_TIMEOUT_SECONDS = 30
 # The mailer's own keys (README "Storage layout"): leases, hourly slots, digest entries, markers.
 MAILER_WRITES = layout.MAILER_PREFIXES

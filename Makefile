@@ -58,7 +58,9 @@ package: $(STAMP)
 node_modules/.bin/cdk: package.json
 	npm ci --no-audit --no-fund
 
-deploy: build package node_modules/.bin/cdk
+## deploy: the site built for its public address (python -m infra.site_url), then the stack
+deploy: $(STAMP) package node_modules/.bin/cdk
+	MKDOCS_SITE_URL="$$($(BIN)/python -m infra.site_url $(ENV))" && export MKDOCS_SITE_URL && $(MAKE) build
 	node_modules/.bin/cdk deploy --all --app "$(BIN)/python -m infra.app" -c env=$(ENV) --require-approval $(APPROVAL)
 
 clean:

@@ -46,7 +46,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check functions infra tests bench
 	$(BIN)/mypy --strict functions infra
 
-bench: build chromium
+bench: build chromium node_modules/.bin/lighthouse
 	$(BIN)/python -m bench
 
 synth: build
@@ -55,7 +55,7 @@ synth: build
 package: $(STAMP)
 	$(BIN)/python -m infra.package
 
-node_modules/.bin/cdk: package.json
+node_modules/.bin/cdk node_modules/.bin/lighthouse: package.json package-lock.json
 	npm ci --no-audit --no-fund
 
 ## deploy: the site built for its public address (python -m infra.site_url), then the stack

@@ -34,6 +34,7 @@ PAGES = {
     "404": "no-such-page/",
 }
 RUN_TIMEOUT_SECONDS = 240
+ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -52,26 +53,37 @@ class PageScores:
 
 def run_once(url: str, output: Path, not_found: bool = False) -> dict[str, Any]:
     """One Lighthouse run of `url` in mobile mode (its default), as JSON. Lighthouse refuses a page
-    that answers 404 unless told the status is expected (`not_found`)."""
-    subprocess.run(  # noqa: S603 - our pinned lighthouse, our arguments
-        [
-            str(LIGHTHOUSE),
-            url,
-            "--quiet",
-            "--output=json",
-            f"--output-path={output}",
-            f"--only-categories={','.join(CATEGORIES)}",
-            "--chrome-flags=--headless=new --no-sandbox",
-            *(["--ignore-status-code"] if not_found else []),
-        ],
-        check=True,
-        timeout=RUN_TIMEOUT_SECONDS,
-        env={**os.environ, "CHROME_PATH": CHROMIUM},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    report: dict[str, Any] = json.loads(output.read_text(encoding="utf-8"))
-    return report
+    that answers 404 unless told the status is expected (`not_found`). On a loaded machine Chromium
+    sometimes fails to start or to answer: such a run is tried again, up to ATTEMPTS times."""
+    command = [
+        str(LIGHTHOUSE),
+        url,
+        "--quiet",
+        "--output=json",
+        f"--output-path={output}",
+        f"--only-categories={','.join(CATEGORIES)}",
+        "--chrome-flags=--headless=new --no-sandbox",
+        *(["--ignore-status-code"] if not_found else []),
+    ]
+    for attempt in range(1, ATTEMPTS + 1):
+        result = subprocess.run(  # noqa: S603 - our pinned lighthouse, our arguments
+            command,
+            check=False,
+            timeout=RUN_TIMEOUT_SECONDS,
+            env={**os.environ, "CHROME_PATH": CHROMIUM},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        if result.returncode == 0:
+            report: dict[str, Any] = json.loads(output.read_text(encoding="utf-8"))
+            return report
+        print(
+            f"  lighthouse failed on {url} (attempt {attempt}): {result.stderr[-500:]}",
+            file=sys.stderr,
+            flush=True,
+        )
+    raise RuntimeError(f"lighthouse failed {ATTEMPTS} times on {url}")
 
 
 def _failed(report: dict[str, Any]) -> set[str]:
@@ -102,7 +114,10 @@ def measure(server: LocalServer) -> list[PageScores]:
         for language, prefix in LANGUAGES.items():
             for page, path in PAGES.items():
                 print(f"  lighthouse {language} {page} ...", file=sys.stderr, flush=True)
-                results.append(measure_page(server.url + prefix + path, page, language, Path(tmp)))
+                scores = measure_page(server.url + prefix + path, page, language, Path(tmp))
+                # As it goes, so a long run that stops still says what it measured.
+                print(f"    {scores}", file=sys.stderr, flush=True)
+                results.append(scores)
     return results
 
 

@@ -90,3 +90,11 @@ def test_followup_function_environment_names_its_secret(synth: Synth) -> None:
     variables = function["Properties"]["Environment"]["Variables"]
     assert variables["FOLLOWUP_SECRET_ID"] == {"Ref": by_path(synth, "Api/FollowupSecret/Resource")}
     assert "CHALLENGE_SECRET_ID" not in variables
+
+
+def test_followup_lists_only_its_own_prefixes(synth: Synth) -> None:
+    listing = [s for s in role_statements(synth, FOLLOWUP) if actions([s]) & {"s3:ListBucket"}]
+    assert [actions([s]) for s in listing] == [{"s3:ListBucket"}]
+    assert [s["Condition"] for s in listing] == [
+        {"StringLike": {"s3:prefix": ["followup/*", "replies/*", "messages/*"]}}
+    ]

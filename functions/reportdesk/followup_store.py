@@ -158,6 +158,15 @@ def _entry(kind: Kind, report_id: str, key: str) -> Entry | None:
     return Entry(kind=kind, report_id=report_id, key=key, sent_at=sent_at)
 
 
+def entry_of_key(key: str) -> Entry | None:
+    """The reply or message stored at `key` (`replies/<id>/<time>-<hex>`), or None."""
+    for kind, prefix in PREFIXES.items():
+        report_id, _, _ = key.removeprefix(prefix).partition("/")
+        if key.startswith(prefix) and is_report_id(report_id):
+            return _entry(kind, report_id, key)
+    return None
+
+
 def entries(s3: Any, bucket: str, kind: Kind, report_id: str) -> list[Entry]:
     """The report's replies or messages, oldest first (their keys sort by time)."""
     found: list[Entry] = []

@@ -9,7 +9,7 @@ import json
 import os
 import re
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -226,13 +226,19 @@ def _lease(s3: Any, bucket: str, key: str, now: datetime) -> Iterator[None]:
         _release_lease(s3, bucket, key, etag)
 
 
-def _send(clients: Clients, settings: Settings, mail: mail_templates.Mail) -> None:
-    """One e-mail addressed to all API persons: SES accepts or refuses it as a whole, so the
+def send_mail(
+    sesv2: Any,
+    sender: str,
+    recipients: Sequence[str],
+    mail: mail_templates.Mail,
+    configuration_set: str | None = None,
+) -> None:
+    """One e-mail addressed to all `recipients`: SES accepts or refuses it as a whole, so a
     marker written after it is true for everyone (one e-mail each could half succeed)."""
     utf8 = "UTF-8"
     request: dict[str, Any] = {
-        "FromEmailAddress": settings.sender,
-        "Destination": {"ToAddresses": list(settings.recipients)},
+        "FromEmailAddress": sender,
+        "Destination": {"ToAddresses": list(recipients)},
         "Content": {
             "Simple": {
                 "Subject": {"Data": mail.subject, "Charset": utf8},
@@ -243,9 +249,13 @@ def _send(clients: Clients, settings: Settings, mail: mail_templates.Mail) -> No
             }
         },
     }
-    if settings.configuration_set:
-        request["ConfigurationSetName"] = settings.configuration_set
-    clients.sesv2.send_email(**request)
+    if configuration_set:
+        request["ConfigurationSetName"] = configuration_set
+    sesv2.send_email(**request)
+
+
+def _send(clients: Clients, settings: Settings, mail: mail_templates.Mail) -> None:
+    send_mail(clients.sesv2, settings.sender, settings.recipients, mail, settings.configuration_set)
 
 
 def _received(report: Mapping[str, Any]) -> datetime:

@@ -78,6 +78,7 @@ class Clients:
 
     s3: Any
     sesv2: Any
+    ses: Any
     sqs: Any
 
 
@@ -249,18 +250,13 @@ def _queue_depth(sqs: Any, url: str | None) -> int | None:
         return None
 
 
-def _sending(sesv2: Any) -> tuple[bool | None, int | None]:
+def _sent_last_24_hours(ses: Any) -> int | None:
+    """SES's own count (the v1 API: it is what moto emulates too)."""
     try:
-        account = sesv2.get_account()
-    except (BotoCoreError, ClientError) as error:
+        return int(ses.get_send_quota()["SentLast24Hours"])
+    except (BotoCoreError, ClientError, KeyError, ValueError) as error:
         logger.warning("overview", part="ses", error=_code(error))
-        return None, None
-    sent = account.get("SendQuota", {}).get("SentLast24Hours")
-    enabled = account.get("SendingEnabled")
-    return (
-        enabled if isinstance(enabled, bool) else None,
-        int(sent) if sent is not None else None,
-    )
+        return None
 
 
 def overview_numbers(clients: Clients, settings: Settings, now: datetime) -> mail.Overview:
@@ -272,7 +268,6 @@ def overview_numbers(clients: Clients, settings: Settings, now: datetime) -> mai
         item["Key"].removeprefix("digest-sent/")
         for item in _listing(clients.s3, settings.bucket, "digest-sent/")
     ]
-    sending_enabled, sent = _sending(clients.sesv2)
     return mail.Overview(
         since=since,
         until=now,
@@ -283,8 +278,7 @@ def overview_numbers(clients: Clients, settings: Settings, now: datetime) -> mai
         digests_sent=sum(_in_week(hour, since, now) for hour in digests),
         queue_waiting=_queue_depth(clients.sqs, settings.queue_url),
         dead_letters=_queue_depth(clients.sqs, settings.dlq_url),
-        sending_enabled=sending_enabled,
-        sent_last_24_hours=sent,
+        sent_last_24_hours=_sent_last_24_hours(clients.ses),
     )
 
 
@@ -334,6 +328,7 @@ def _aws_clients() -> Clients:
     return Clients(
         s3=boto3.client("s3", config=config),
         sesv2=boto3.client("sesv2", config=config),
+        ses=boto3.client("ses", config=config),
         sqs=boto3.client("sqs", config=config),
     )
 

@@ -129,16 +129,11 @@ class Overview:
     digests_sent: int
     queue_waiting: int | None
     dead_letters: int | None
-    sending_enabled: bool | None
     sent_last_24_hours: int | None
 
 
-def _number(value: int | bool | None) -> str:
-    if value is None:
-        return "onbekend (niet te lezen)"
-    if isinstance(value, bool):
-        return "ja" if value else "NEE: kijk dit na in SES"
-    return str(value)
+def _number(value: int | None) -> str:
+    return "onbekend (niet te lezen)" if value is None else str(value)
 
 
 def overview(numbers: Overview) -> Mail:
@@ -153,13 +148,12 @@ def overview(numbers: Overview) -> Mail:
         ("Overzichtsmails van het uur verstuurd deze week", _number(numbers.digests_sent)),
         ("Meldingen in de wachtrij van de mailer", _number(numbers.queue_waiting)),
         ("Mislukte meldingen in de dead-letter queue", _number(numbers.dead_letters)),
-        ("SES mag e-mails versturen", _number(numbers.sending_enabled)),
         ("E-mails verstuurd de laatste 24 uur", _number(numbers.sent_last_24_hours)),
     ]
     intro = f"Het weekoverzicht van {span} (Belgische tijd). Alleen aantallen."
     advice = (
-        "Staan er mislukte meldingen in de dead-letter queue, of mag SES niet versturen, "
-        "dan krijgen de API-personen geen e-mails: zie guides/deploying.md."
+        "Staan er meldingen in de dead-letter queue, of blijven ze in de wachtrij, dan kregen "
+        "de API-personen geen e-mail: zie guides/deploying.md, alarmen."
     )
     text = "\n".join([intro, "", *(f"{label}: {value}" for label, value in rows), "", advice, ""])
     cells = "".join(

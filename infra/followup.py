@@ -8,6 +8,7 @@ from aws_cdk import aws_apigatewayv2 as apigwv2
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
+from reportdesk.cases.state import CASES_PREFIX
 
 from infra.api import ReportApi
 from infra.config import Config
@@ -51,7 +52,8 @@ class Followup(Construct):
         role = self.function.role
         # Reads replies (decrypt: purpose `reply` only) and the code mappings; writes messages it
         # can encrypt (purpose `message`) but never read back. It can never decrypt a report.
-        storage.allow(role, ["s3:GetObject"], [FOLLOWUP, REPLIES])
+        # ...and the case state, to show the child where things stand (SSE-S3, no personal data).
+        storage.allow(role, ["s3:GetObject"], [FOLLOWUP, REPLIES, CASES_PREFIX])
         storage.allow(role, ["s3:PutObject"], [MESSAGES])
         # Listing replies and messages; also makes an unknown code's GET a 404, not a 403.
         storage.allow_list(role)

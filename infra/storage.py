@@ -25,6 +25,10 @@ REPORTS = "reports/"
 CHALLENGES = "challenges/"
 # The mailer's bookkeeping (README "Storage layout"): short-lived, unlike the `notified/` markers.
 SHORT_LIVED = (CHALLENGES, "mailcap/", "notifying/")
+# Kept as long as a report would be: markers and digest entries, no content.
+BOOKKEEPING = ("notified/", "digest/", "digest-sent/")
+# The reminders' "sent today" and "sent this week" markers.
+REMINDED_DAYS = 8
 # Root may manage the reports key (and change its policy, which CloudTrail records) but not use it.
 KEY_ADMIN_ACTIONS = (
     "kms:Create*",
@@ -98,11 +102,28 @@ class ReportsStorage(Construct):
             server_access_logs_prefix="reports-bucket/",
             removal_policy=RemovalPolicy.RETAIN,
             lifecycle_rules=[
+                # No current version expires by age: a report is deleted from its closing day
+                # by the reminders function (reportdesk.reminders), never while its case is
+                # open. What is deleted (a noncurrent version) goes after deleted_retention_days.
                 s3.LifecycleRule(
-                    id="retention",
-                    expiration=Duration.days(config.retention_days),
+                    id="deleted-versions",
                     noncurrent_version_expiration=Duration.days(config.deleted_retention_days),
+                    expired_object_delete_marker=True,
                     abort_incomplete_multipart_upload_after=Duration.days(1),
+                ),
+                # The mailer's bookkeeping names reports but holds none of their case.
+                *(
+                    s3.LifecycleRule(
+                        id=prefix.rstrip("/"),
+                        prefix=prefix,
+                        expiration=Duration.days(config.retention_days),
+                    )
+                    for prefix in BOOKKEEPING
+                ),
+                s3.LifecycleRule(
+                    id="reminded",
+                    prefix="reminded/",
+                    expiration=Duration.days(REMINDED_DAYS),
                 ),
                 *(
                     s3.LifecycleRule(

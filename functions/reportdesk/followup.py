@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic_core import PydanticCustomError
 
 from reportdesk import followup_page, followup_store, http_io, submission
+from reportdesk.cases import state as cases
 from reportdesk.crypto import DecryptionFailed, EncryptionUnavailable
 from reportdesk.http_io import Request
 from reportdesk.model import MESSAGE_MAX, MESSAGE_MIN, Language, Text
@@ -152,6 +153,16 @@ def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
+def _status_steps(s3: Any, report_id: str) -> list[tuple[str, datetime]]:
+    """The child's view of the case state: received, read, in progress, handled, with days."""
+    try:
+        state = cases.read_case(s3, _bucket(), report_id).state
+    except (BotoCoreError, ClientError) as error:
+        raise StorageUnavailable(type(error).__name__) from error
+    received = followup_store.received_at(s3, _bucket(), report_id) or datetime.now(UTC)
+    return cases.child_history(state, received)
+
+
 @app.post(READ_PATH)
 def read() -> Response[str]:
     request = _request()
@@ -179,17 +190,20 @@ def read() -> Response[str]:
         entry.sent_at for entry in followup_store.entries(s3, _bucket(), "message", report_id)
     ]
     reference = reference_for(report_id)
+    steps = _status_steps(s3, report_id)
     http_io.count("FollowupRead", "replies", "yes" if replies else "no")
     logger.info("thread read", outcome="read", report_id=report_id, replies=len(replies))
     if request.form:
         page = followup_page.thread_page(
-            reference, replies, messages, wanted.code, request.language
+            reference, steps, replies, messages, wanted.code, request.language
         )
         return http_io.html_answer(200, page)
     return http_io.json_answer(
         200,
         {
             "reference": reference,
+            "status": steps[-1][0],
+            "status_history": [{"status": status, "at": _iso(at)} for status, at in steps],
             "replies": [{"date": _iso(sent), "text": reply} for sent, reply in replies],
             "messages": [{"date": _iso(sent)} for sent in messages],
         },

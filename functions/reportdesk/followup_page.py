@@ -28,6 +28,35 @@ def local_date(moment: datetime) -> str:
     return moment.astimezone(BRUSSELS).strftime("%d/%m/%Y %H:%M")
 
 
+def day_in_words(moment: datetime, language: str) -> str:
+    """`maandag 30 november 2026`: the Belgian day, as a child says it."""
+    local = moment.astimezone(BRUSSELS)
+    return text("followup.date.pattern", language).format(
+        weekday=text("followup.date.weekdays", language).split()[local.weekday()],
+        day=local.day,
+        month=text("followup.date.months", language).split()[local.month - 1],
+        year=local.year,
+    )
+
+
+def status_section(steps: Sequence[tuple[str, datetime]], language: str) -> list[str]:
+    """Where the report stands: each step with its day, the last one is now. The same markup as
+    the script's `<template id="my-report-status">` (partials/my-report-status.html)."""
+    items = []
+    for n, (status, at) in enumerate(steps):
+        current = ' aria-current="step"' if n == len(steps) - 1 else ""
+        said = text(f"followup.status.{status}", language).format(date=day_in_words(at, language))
+        items.append(f'<li class="followup__step"{current}>{escape(said)}</li>')
+    return [
+        '<section class="followup__status">',
+        f"<h2>{_t('followup.status.heading', language)}</h2>",
+        '<ol class="followup__steps">',
+        *items,
+        "</ol>",
+        "</section>",
+    ]
+
+
 def _lines(reply: str) -> str:
     """A reply's text with its line breaks kept (the answer pages have no style for that)."""
     return "<br>".join(escape(line) for line in reply.splitlines())
@@ -73,12 +102,14 @@ def message_form(
 
 def thread_page(
     reference: str,
+    steps: Sequence[tuple[str, datetime]],
     replies: Sequence[tuple[datetime, str]],
     messages: Sequence[datetime],
     code: str,
     language: str,
 ) -> str:
-    """The API persons' replies (text and date), the dates of the child's messages, and a form."""
+    """Where the report stands, the API persons' replies (text and date), the dates of the
+    child's messages, and a form."""
     if replies:
         reply_items = [
             '<ol class="followup__replies">',
@@ -112,6 +143,7 @@ def thread_page(
         title,
         [
             f"<h1>{escape(title)}</h1>",
+            *status_section(steps, language),
             f"<h2>{_t('followup.thread.replies_heading', language)}</h2>",
             *reply_items,
             f"<h2>{_t('followup.thread.messages_heading', language)}</h2>",

@@ -136,6 +136,17 @@ def find_report(s3: Any, bucket: str, secret: str, typed: str) -> str | None:
     return report_id if code is not None and is_report_id(report_id) else None
 
 
+def received_at(s3: Any, bucket: str, report_id: str) -> datetime | None:
+    """When the report's first code was issued, which the intake does as it stores the report:
+    the follow-up may list keys but not read the report's metadata."""
+    try:
+        listing = s3.list_objects_v2(Bucket=bucket, Prefix=f"{FOLLOWUP_INDEX_PREFIX}{report_id}/")
+    except (BotoCoreError, ClientError) as error:
+        raise StorageUnavailable(type(error).__name__) from error
+    times = [item["LastModified"] for item in listing.get("Contents", [])]
+    return min(times, default=None)
+
+
 @dataclass(frozen=True)
 class Entry:
     """One reply or message of a report's thread: where it is and when it was written."""

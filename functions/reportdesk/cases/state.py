@@ -187,6 +187,27 @@ def expires_on(state: CaseState, retention_days: int) -> date | None:
     return brussels_date(state.closed_at) + timedelta(days=retention_days)
 
 
+# --- what the child sees: four steps with their days, nothing else
+
+# The child's word for each status ("new" is "received": the report arrived).
+CHILD_STATUS: Final[dict[Status, str]] = {
+    "new": "received",
+    "read": "read",
+    "in_progress": "in_progress",
+    "handled": "handled",
+}
+
+
+def child_history(state: CaseState, received: datetime) -> list[tuple[str, datetime]]:
+    """The child's steps, oldest first: received, then every status change (the last one is
+    where the report stands now)."""
+    steps = [("received", received)]
+    steps += [
+        (CHILD_STATUS[step.status], step.at) for step in state.history if step.status != "new"
+    ]
+    return steps
+
+
 # --- storage
 
 

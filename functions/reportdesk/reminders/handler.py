@@ -167,7 +167,10 @@ def load_cases(s3: Any, bucket: str) -> StoredCases:
 
 def _claim(s3: Any, bucket: str, key: str) -> bool:
     try:
-        s3.put_object(Bucket=bucket, Key=key, Body=b"", IfNoneMatch="*")
+        # SSE-S3: an empty marker, and this role may use no KMS key.
+        s3.put_object(
+            Bucket=bucket, Key=key, Body=b"", IfNoneMatch="*", ServerSideEncryption="AES256"
+        )
     except ClientError as error:
         if _code(error) in _EXISTS:
             return False

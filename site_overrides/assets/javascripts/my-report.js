@@ -79,6 +79,51 @@
     return moment.toLocaleString(data.language + "-BE", { dateStyle: "long", timeStyle: "short" });
   }
 
+  // --- where the report stands --------------------------------------------------------------
+
+  // "maandag 30 november 2026": the Belgian day, in the page's words (the same texts as the page
+  // the follow-up function answers without JavaScript).
+  function dayInWords(iso) {
+    var moment = new Date(iso);
+    if (isNaN(moment.getTime()) || !window.Intl) {
+      return iso;
+    }
+    var parts = {};
+    new Intl.DateTimeFormat("en-GB", {
+      timeZone: "Europe/Brussels",
+      weekday: "short",
+      day: "numeric",
+      month: "numeric",
+      year: "numeric",
+    })
+      .formatToParts(moment)
+      .forEach(function (part) {
+        parts[part.type] = part.value;
+      });
+    var weekday = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].indexOf(parts.weekday);
+    return t("followup.date.pattern")
+      .replace("{weekday}", t("followup.date.weekdays").split(" ")[weekday])
+      .replace("{day}", String(Number(parts.day)))
+      .replace("{month}", t("followup.date.months").split(" ")[Number(parts.month) - 1])
+      .replace("{year}", parts.year);
+  }
+
+  function statusSection(steps) {
+    var section = document.getElementById("my-report-status").content.firstElementChild.cloneNode(true);
+    var list = section.querySelector(".followup__steps");
+    var prototype = list.firstElementChild;
+    list.removeChild(prototype);
+    steps.forEach(function (step, index) {
+      var item = prototype.cloneNode(false);
+      item.textContent = t("followup.status." + step.status).replace("{date}", dayInWords(step.at));
+      if (index === steps.length - 1) {
+        item.setAttribute("aria-current", "step");
+      }
+      list.appendChild(item);
+    });
+    return section;
+  }
+
   // --- reading -------------------------------------------------------------------------------
 
   function showCodeError(text) {
@@ -140,6 +185,7 @@
       sent.setAttribute("role", "status");
       thread.appendChild(sent);
     }
+    thread.appendChild(statusSection(body.status_history || []));
     thread.appendChild(repliesSection(body.replies || []));
     thread.appendChild(messagesSection(body.messages || []));
     thread.appendChild(messageForm());

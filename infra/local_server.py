@@ -71,6 +71,8 @@ MAILER_HANDLER = "reportdesk.mailer:handler"
 DIGEST_HANDLER = "reportdesk.mailer:digest_handler"
 INTAKE_HANDLER = "reportdesk.intake:handler"
 FOLLOWUP_HANDLER = "reportdesk.followup:handler"
+REMINDERS_PATH = "/_local/reminders"
+OVERVIEW_PATH = "/_local/overview"
 # As the HTTP API's routes: the follow-up function answers these, the intake function the rest.
 FOLLOWUP_PATH_PREFIX = "/api/followup/"
 
@@ -343,6 +345,84 @@ class HourlyDigest(threading.Thread):
                 log.exception("digest failed")
 
 
+class Scheduled(threading.Thread):
+    """Runs `job` at the times `next_run` gives, like an EventBridge Scheduler schedule."""
+
+    def __init__(
+        self,
+        name: str,
+        next_run: Callable[[datetime], datetime],
+        job: Callable[[datetime], Any],
+        stop: threading.Event,
+    ) -> None:
+        super().__init__(name=name, daemon=True)
+        self._next_run = next_run
+        self._job = job
+        self._stopping = stop
+
+    def run(self) -> None:
+        while True:
+            now = datetime.now(UTC)
+            if self._stopping.wait((self._next_run(now) - now).total_seconds()):
+                return
+            try:
+                log.info("%s: %s", self.name, self._job(datetime.now(UTC)))
+            except Exception:
+                log.exception("%s failed", self.name)
+
+
+def next_brussels_time(now: datetime, hour: int, weekdays: Iterable[int]) -> datetime:
+    """The next `hour`:00 in Brussels on one of `weekdays` (0 = Monday), after `now`."""
+    from zoneinfo import ZoneInfo
+
+    brussels = ZoneInfo("Europe/Brussels")
+    days = set(weekdays)
+    local = now.astimezone(brussels)
+    for ahead in range(8):
+        day = (local + timedelta(days=ahead)).date()
+        candidate = datetime(day.year, day.month, day.day, hour, tzinfo=brussels)
+        if day.weekday() in days and candidate > local:
+            return candidate.astimezone(UTC)
+    raise AssertionError("a weekday comes within eight days")
+
+
+class CaseJobs:
+    """The scheduled reminder and overview runs, also on demand at a chosen time (local only)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+
+    def reminders(self, now: datetime) -> dict[str, Any]:
+        from reportdesk.reminders import handler
+
+        with self._lock:
+            settings = handler.Settings.from_environment(os.environ)
+            run = handler.run_reminders(handler._aws_clients(), settings, now)
+        return {"outcome": run.outcome, "deleted": len(run.deleted), "named": run.named}
+
+    def overview(self, now: datetime) -> dict[str, Any]:
+        from reportdesk.reminders import handler
+
+        with self._lock:
+            settings = handler.Settings.from_environment(os.environ)
+            outcome = handler.run_overview(handler._aws_clients(), settings, now)
+        return {"outcome": outcome}
+
+
+def moment_of(query: str) -> datetime | None:
+    """`now=<ISO 8601>` of a query string (no zone: Brussels time); absent: the clock."""
+    from zoneinfo import ZoneInfo
+
+    values = parse_qs(query).get("now")
+    if not values:
+        return datetime.now(UTC)
+    try:
+        moment = datetime.fromisoformat(values[0])
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo("Europe/Brussels"))
+
+
 # --- the HTTP server ----------------------------------------------------------------------------
 
 
@@ -389,6 +469,8 @@ class LocalHandler(BaseHTTPRequestHandler):
                 [("content-type", "text/html; charset=utf-8")],
                 outbox_page(sent_emails()).encode(),
             )
+        elif path in (REMINDERS_PATH, OVERVIEW_PATH) and self.command == "POST":
+            response = self.run_job(path)
         elif self.command in ("GET", "HEAD"):
             response = self.static_file(path)
         else:
@@ -420,6 +502,22 @@ class LocalHandler(BaseHTTPRequestHandler):
                 500, [("content-type", "application/json")], b'{"message":"Internal Server Error"}'
             )
         return http_api_response(result)
+
+    def run_job(self, path: str) -> HttpResponse:
+        """Run the reminders (or the overview) at once, as if it were `?now=`: its e-mail, if
+        any, lands in the outbox."""
+        self.read_body()
+        now = moment_of(urlsplit(self.path).query)
+        if now is None:
+            body = {"error": "now must be an ISO 8601 time, like 2026-12-02T09:00+01:00"}
+            return HttpResponse(
+                400, [("content-type", "application/json")], json.dumps(body).encode()
+            )
+        jobs = self.server.jobs
+        result = jobs.reminders(now) if path == REMINDERS_PATH else jobs.overview(now)
+        return HttpResponse(
+            200, [("content-type", "application/json")], json.dumps(result).encode()
+        )
 
     def static_file(self, path: str) -> HttpResponse:
         site = self.server.site_dir
@@ -489,6 +587,7 @@ class LocalHttpServer(ThreadingHTTPServer):
         self.security_headers = security_headers
         self.intake: Handler = not_loaded
         self.followup: Handler = not_loaded
+        self.jobs = CaseJobs()
 
 
 # --- putting it together ------------------------------------------------------------------------
@@ -580,10 +679,22 @@ def main(argv: list[str] | None = None) -> int:
         consumer = QueueConsumer(resources, stop)
         consumer.start()
         HourlyDigest(load_handler(DIGEST_HANDLER), stop).start()
+        # As the deployed schedules: working days 09:00 and Mondays 08:00, Brussels time.
+        Scheduled(
+            "reminders",
+            lambda now: next_brussels_time(now, 9, range(5)),
+            httpd.jobs.reminders,
+            stop,
+        ).start()
+        Scheduled(
+            "overview", lambda now: next_brussels_time(now, 8, [0]), httpd.jobs.overview, stop
+        ).start()
         url = f"http://{HOST}:{httpd.server_address[1]}/"
         print(
             f"\nThe site and the report API: {url}\n"
             f"E-mails sent by the mailer:  {url}_local/outbox\n"
+            "Run the reminders now, as if at a time:\n"
+            f"    curl -X POST '{url}_local/reminders?now=2026-12-02T09:00'\n"
             f"Read the reports with the emulated AWS ({inbox_env}):\n"
             "    .venv/bin/api-inbox --local list\n"
             "    .venv/bin/api-inbox --local show <reference>\n"

@@ -9,7 +9,7 @@ from bench.common import ROOT, Row, median, ratio_row
 
 RUNS = 15
 _PROBE = "import time; t=time.perf_counter(); import {module}; print(time.perf_counter()-t)"
-MODULES = {"intake": "reportdesk.intake", "mailer": "reportdesk.mailer"}
+MODULES = {"intake": "reportdesk.intake.handler", "mailer": "reportdesk.mailer.handler"}
 TARGET = 1.6
 
 

@@ -217,7 +217,7 @@ def _proof_of_work(browser: Browser, server: LocalServer) -> Row:
         browser_ms.append(result["ms"])
         python_ms.append(_python_solve_ms(result["payload"]))
     context.close()
-    from reportdesk.challenge import MAX_NUMBER
+    from reportdesk.intake.challenge import MAX_NUMBER
 
     return ratio_row(
         f"Proof of work: solve time in Chromium (max number {MAX_NUMBER:,})",

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 import boto3
 import botocore.session
-from reportdesk import crypto, reference
+from reportdesk.core import crypto, reference
 
 from bench.common import LocalServer, Row
 from infra.local_aws import Resources

@@ -83,7 +83,8 @@ def run() -> dict[str, list[Any]]:
     with mock_aws():
         resources = create_resources(boto3.Session())
         os.environ.update(resources.environment())
-        from reportdesk import challenge, intake
+        from reportdesk.intake import challenge
+        from reportdesk.intake import handler as intake
 
         secret = boto3.client("secretsmanager").get_secret_value(
             SecretId=resources.challenge_secret_id

@@ -93,7 +93,7 @@ class ReportApi(Construct):
         self.intake = api_function(
             self,
             "Intake",
-            handler="reportdesk.intake.handler",
+            handler="reportdesk.intake.handler.handler",
             service="intake",
             code=code,
             storage=storage,

@@ -41,7 +41,7 @@ class Followup(Construct):
         self.function = api_function(
             self,
             "Function",
-            handler="reportdesk.followup.handler",
+            handler="reportdesk.followup.handler.handler",
             service="followup",
             code=code,
             storage=storage,

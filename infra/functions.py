@@ -7,7 +7,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
-from reportdesk.http_io import METRICS_NAMESPACE
+from reportdesk.runtime.http_io import METRICS_NAMESPACE
 
 from infra import nag
 from infra.package import SOURCE, LocalBundling

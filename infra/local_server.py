@@ -67,10 +67,10 @@ INBOX_ENV_NAMES = (
     "REPORTS_BUCKET",
     "KMS_KEY_ARN",
 )
-MAILER_HANDLER = "reportdesk.mailer:handler"
-DIGEST_HANDLER = "reportdesk.mailer:digest_handler"
-INTAKE_HANDLER = "reportdesk.intake:handler"
-FOLLOWUP_HANDLER = "reportdesk.followup:handler"
+MAILER_HANDLER = "reportdesk.mailer.handler:handler"
+DIGEST_HANDLER = "reportdesk.mailer.handler:digest_handler"
+INTAKE_HANDLER = "reportdesk.intake.handler:handler"
+FOLLOWUP_HANDLER = "reportdesk.followup.handler:handler"
 REMINDERS_PATH = "/_local/reminders"
 OVERVIEW_PATH = "/_local/overview"
 # As the HTTP API's routes: the follow-up function answers these, the intake function the rest.

@@ -19,7 +19,7 @@ from infra.functions import PythonFunction
 from infra.storage import REPORTS, ReportsStorage
 
 MAX_RECEIVES = 5
-# Below the mailer's 120 s lease (reportdesk.mailer.LEASE_SECONDS) and 5 min digest grace.
+# Below the mailer's 120 s lease (reportdesk.mailer.handler.LEASE_SECONDS) and 5 min digest grace.
 MAILER_TIMEOUT_SECONDS = 30
 # The mailer's own keys (README "Storage layout"): leases, hourly slots, digest entries, markers.
 MAILER_WRITES = ("notified/", "notifying/", "mailcap/", "digest/", "digest-sent/")
@@ -99,7 +99,7 @@ class Notifications(Construct):
         self.mailer = PythonFunction(
             self,
             "Mailer",
-            handler="reportdesk.mailer.handler",
+            handler="reportdesk.mailer.handler.handler",
             service="mailer",
             code=code,
             environment=environment,
@@ -119,7 +119,7 @@ class Notifications(Construct):
         self.digest = PythonFunction(
             self,
             "Digest",
-            handler="reportdesk.mailer.digest_handler",
+            handler="reportdesk.mailer.handler.digest_handler",
             service="mailer",
             code=code,
             environment=environment,

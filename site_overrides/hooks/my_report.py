@@ -13,8 +13,9 @@ from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
-from reportdesk import followup, model
-from reportdesk.texts import TEXTS, text
+from reportdesk.core import model
+from reportdesk.core.texts import TEXTS, text
+from reportdesk.followup import handler as followup
 
 MARKER: Final = "<!-- my-report -->"
 # Loaded only on the page with the form (read by main.html).

@@ -14,8 +14,10 @@ from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
-from reportdesk import answer_page, challenge, model
-from reportdesk.texts import TEXTS, text
+from reportdesk.core import model
+from reportdesk.core.texts import TEXTS, text
+from reportdesk.intake import challenge
+from reportdesk.intake import page as answer_page
 
 MARKER: Final = "<!-- report-form -->"
 # Loaded only on the page with the form (read by main.html).

@@ -10,7 +10,7 @@ from typing import Any
 
 import axe_playwright_python  # type: ignore[import-untyped]
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Request
-from reportdesk.challenge import MIN_FILL_SECONDS
+from reportdesk.intake.challenge import MIN_FILL_SECONDS
 
 from tests.local.local_process import SITE, LocalServer
 

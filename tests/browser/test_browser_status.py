@@ -15,8 +15,8 @@ import boto3
 import pytest
 from playwright.sync_api import Browser, Page
 from reportdesk.cases import state as cases
-from reportdesk.inbox import read_local_env
-from reportdesk.reference import reference_for
+from reportdesk.cli.main import read_local_env
+from reportdesk.core.reference import reference_for
 
 from tests.browser.report_page import LANGUAGES, new_context
 from tests.local.local_process import LocalServer

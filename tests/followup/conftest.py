@@ -56,7 +56,8 @@ def captured(
     capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
 ) -> Iterator[Captured]:
     """The Powertools logs of the intake and follow-up functions, stdout, stderr and logging."""
-    from reportdesk import followup, intake
+    from reportdesk.followup import handler as followup
+    from reportdesk.intake import handler as intake
 
     caplog.set_level(logging.INFO)
     swapped: list[tuple[logging.StreamHandler[Any], Any]] = []
@@ -96,7 +97,7 @@ Post = Callable[..., Answer]
 @pytest.fixture
 def report(resources: Resources, captured: Captured) -> Post:
     """Send a report to the intake handler (JSON, or a form post with `form=True`)."""
-    from reportdesk import intake
+    from reportdesk.intake import handler as intake
 
     def send(language: str = "nl", form: bool = False, **fields: Any) -> Answer:
         payload = {
@@ -112,7 +113,7 @@ def report(resources: Resources, captured: Captured) -> Post:
 @pytest.fixture
 def read(resources: Resources, captured: Captured) -> Post:
     """POST /api/followup/read to the follow-up handler."""
-    from reportdesk import followup
+    from reportdesk.followup import handler as followup
 
     def send(code: str, language: str = "nl", form: bool = False) -> Answer:
         return _call(
@@ -125,7 +126,7 @@ def read(resources: Resources, captured: Captured) -> Post:
 @pytest.fixture
 def write(resources: Resources, captured: Captured) -> Post:
     """POST /api/followup/messages to the follow-up handler."""
-    from reportdesk import followup
+    from reportdesk.followup import handler as followup
 
     def send(code: str, message: str, language: str = "nl", form: bool = False) -> Answer:
         fields = {"code": code, "language": language, "message": message}
@@ -149,7 +150,7 @@ def inbox(
     monkeypatch: pytest.MonkeyPatch,
 ) -> Callable[..., Run]:
     """Run `api-inbox` as an API person does (settings from the environment)."""
-    from reportdesk.inbox import main
+    from reportdesk.cli.main import main
 
     home = tmp_path / "home"
     home.mkdir()

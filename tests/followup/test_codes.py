@@ -7,9 +7,9 @@ import re
 
 from hypothesis import given
 from hypothesis import strategies as st
-from reportdesk import followup_store
-from reportdesk.followup_store import code_digest, new_code, normalise_code
-from reportdesk.reference import CROCKFORD_ALPHABET
+from reportdesk.core.reference import CROCKFORD_ALPHABET
+from reportdesk.followup import store as followup_store
+from reportdesk.followup.store import code_digest, new_code, normalise_code
 
 SHAPE = re.compile(f"[{CROCKFORD_ALPHABET}]{{4}}(-[{CROCKFORD_ALPHABET}]{{4}}){{2}}")
 

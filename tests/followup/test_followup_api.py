@@ -11,8 +11,9 @@ from typing import Any
 import boto3
 import botocore.session
 import pytest
-from reportdesk import crypto, followup_store
-from reportdesk.reference import CROCKFORD_ALPHABET
+from reportdesk.core import crypto
+from reportdesk.core.reference import CROCKFORD_ALPHABET
+from reportdesk.followup import store as followup_store
 
 from infra.local_aws import Resources
 from tests.followup.conftest import Bucket, Post
@@ -187,7 +188,7 @@ def test_writing_with_an_unknown_code_gets_the_same_answer_and_stores_nothing(
 def test_unknown_and_malformed_codes_cost_one_s3_get_each(
     read: Post, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from reportdesk import followup
+    from reportdesk.followup import handler as followup
 
     calls: list[str] = []
     s3 = followup._s3()

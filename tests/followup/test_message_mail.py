@@ -13,7 +13,7 @@ MESSAGE = "Hij deed het gisteren weer, in de kleedkamer."
 
 def _deliver(event: dict[str, Any]) -> None:
     """Run the mailer on a queue event, as Lambda would."""
-    from reportdesk import mailer
+    from reportdesk.mailer import handler as mailer
 
     assert mailer.handler(event, LambdaContext("mailer")) == {"batchItemFailures": []}
 

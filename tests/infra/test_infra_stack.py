@@ -273,9 +273,9 @@ def test_functions_run_python_313_on_arm64(synth: Synth) -> None:
         assert (fn["Runtime"], fn["Architectures"]) == ("python3.13", ["arm64"])
         handlers[path] = fn["Handler"]
     assert handlers == {
-        "Api/Intake": "reportdesk.intake.handler",
-        "Notifications/Mailer": "reportdesk.mailer.handler",
-        "Notifications/Digest": "reportdesk.mailer.digest_handler",
+        "Api/Intake": "reportdesk.intake.handler.handler",
+        "Notifications/Mailer": "reportdesk.mailer.handler.handler",
+        "Notifications/Digest": "reportdesk.mailer.handler.digest_handler",
     }
 
 
@@ -304,7 +304,7 @@ def test_mailer_environment_carries_the_mail_settings(synth: Synth) -> None:
 
 
 def test_every_function_publishes_metrics_where_the_code_does(synth: Synth) -> None:
-    from reportdesk.http_io import METRICS_NAMESPACE
+    from reportdesk.runtime.http_io import METRICS_NAMESPACE
 
     functions = [
         r for r in synth.template["Resources"].values() if r["Type"] == "AWS::Lambda::Function"

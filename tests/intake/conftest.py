@@ -115,7 +115,7 @@ def telemetry(
     capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
 ) -> Iterator[Telemetry]:
     """Captures logs and metrics; afterwards checks that no submitted value appears in them."""
-    from reportdesk import intake
+    from reportdesk.intake import handler as intake
 
     caplog.set_level(logging.INFO)
     handler = intake.logger.registered_handler
@@ -146,7 +146,7 @@ def invoke(function_env: object, telemetry: Telemetry) -> Invoke:
 
     Every string submitted is checked, after the test, to appear in no log or metric.
     """
-    from reportdesk import intake
+    from reportdesk.intake import handler as intake
 
     def call(
         method: str,
@@ -232,7 +232,7 @@ class Bucket:
     def decrypt(self, key: str) -> dict[str, Any]:
         """Decrypt a report like the reader tool does: its own session, the report id as context."""
         import botocore.session
-        from reportdesk import crypto
+        from reportdesk.core import crypto
 
         plaintext = crypto.decrypt(
             self.ciphertext(key),

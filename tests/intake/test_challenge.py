@@ -14,7 +14,7 @@ from typing import Any
 
 import boto3
 import pytest
-from reportdesk import challenge
+from reportdesk.intake import challenge
 
 from infra.local_aws import Resources
 from tests.intake.conftest import Answer, Bucket, Invoke, Telemetry
@@ -301,7 +301,7 @@ def test_retry_after_kms_failure_with_the_same_solution_is_verified(
     post_json: PostJson, bucket: Bucket, solved: str
 ) -> None:
     from botocore.exceptions import EndpointConnectionError
-    from reportdesk import intake
+    from reportdesk.intake import handler as intake
 
     kms_down = True
 

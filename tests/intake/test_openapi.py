@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from reportdesk import openapi
+from reportdesk.intake import openapi
 
 
 def test_committed_openapi_file_is_up_to_date() -> None:
     committed = openapi.OPENAPI_FILE.read_text(encoding="utf-8")
-    assert committed == openapi.render(), "run: .venv/bin/python -m reportdesk.openapi"
+    assert committed == openapi.render(), "run: .venv/bin/python -m reportdesk.intake.openapi"
 
 
 def test_openapi_describes_both_routes_and_their_status_codes() -> None:

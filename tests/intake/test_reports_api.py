@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import EndpointConnectionError
-from reportdesk import crypto, reference
-from reportdesk.model import ReportDocument
+from reportdesk.core import crypto, reference
+from reportdesk.core.model import ReportDocument
 
 from tests.intake.conftest import Answer, Bucket, Invoke
 
@@ -217,7 +217,7 @@ def test_fifty_concurrent_identical_submissions_store_one_object(
 
 def test_intake_only_writes_to_s3(post_json: PostJson) -> None:
     """The function's role may write reports and markers, never read them (infra/api.py)."""
-    from reportdesk import intake
+    from reportdesk.intake import handler as intake
 
     calls: list[str] = []
     s3 = intake._clients(os.environ["AWS_DEFAULT_REGION"])[1]
@@ -352,7 +352,7 @@ def kms_down() -> Iterator[None]:
     """KMS unreachable for the function, injected in botocore's event system under the client the
     Encryption SDK makes (from the function's botocore session, for this test's new key).
     """
-    from reportdesk import intake
+    from reportdesk.intake import handler as intake
 
     events = intake._clients(os.environ["AWS_DEFAULT_REGION"])[0].get_component("event_emitter")
     events.register_first("before-send.kms", _unreachable)
@@ -363,7 +363,7 @@ def kms_down() -> Iterator[None]:
 @pytest.fixture
 def s3_down() -> Iterator[None]:
     """S3 unreachable for the function's S3 client (registered first, so before moto answers)."""
-    from reportdesk import intake
+    from reportdesk.intake import handler as intake
 
     events = intake._clients(os.environ["AWS_DEFAULT_REGION"])[1].meta.events
     events.register_first("before-send.s3", _unreachable)
@@ -410,7 +410,7 @@ def test_missing_bucket_is_503(post_json: PostJson, bucket: Bucket) -> None:
 def test_retry_after_503_stores_the_report_once_with_the_same_reference(
     post_json: PostJson, bucket: Bucket
 ) -> None:
-    from reportdesk import intake
+    from reportdesk.intake import handler as intake
 
     sent = full_report()
     events = intake._clients(os.environ["AWS_DEFAULT_REGION"])[1].meta.events

@@ -8,7 +8,7 @@ from typing import Any
 
 import boto3
 import pytest
-from reportdesk import storage
+from reportdesk.intake import storage
 
 from infra.local_aws import Resources
 

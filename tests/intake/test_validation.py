@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from reportdesk.texts import LANGUAGES, text
+from reportdesk.core.texts import LANGUAGES, text
 
 from tests.intake.conftest import Answer
 

@@ -7,8 +7,8 @@ import typing
 from html.parser import HTMLParser
 
 import pytest
-from reportdesk import model
-from reportdesk.texts import LANGUAGES, TEXTS, text
+from reportdesk.core import model
+from reportdesk.core.texts import LANGUAGES, TEXTS, text
 
 from tests.local.local_process import SITE
 

@@ -10,8 +10,8 @@ from typing import Any
 
 import boto3
 import pytest
-from reportdesk import mailer
-from reportdesk.reference import reference_for
+from reportdesk.core.reference import reference_for
+from reportdesk.mailer import handler as mailer
 
 from infra.local_aws import Resources
 from tests.mailer.support import CONTENT, StoredReport

@@ -82,7 +82,7 @@ class LambdaContext:
 
 def submit_report(content: dict[str, str]) -> str:
     """POST a report with contact details through the real intake handler; returns its reference."""
-    from reportdesk import intake
+    from reportdesk.intake import handler as intake
 
     payload = {
         "language": "nl",

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from reportdesk import mailer
+from reportdesk.mailer import handler as mailer
 
 from infra.local_aws import Resources
 from tests.mailer.support import StoredReport, queue_event, report_bodies, sent_mail

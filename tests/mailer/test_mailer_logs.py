@@ -6,8 +6,8 @@ import json
 from collections.abc import Callable
 
 import pytest
-from reportdesk import mailer
-from reportdesk.reference import reference_for
+from reportdesk.core.reference import reference_for
+from reportdesk.mailer import handler as mailer
 
 from infra.local_aws import Resources
 from tests.mailer.support import CONTENT, StoredReport, queue_event, submit_report

@@ -9,7 +9,8 @@ from typing import Any
 
 import boto3
 import pytest
-from reportdesk import mail_templates, mailer
+from reportdesk.mailer import handler as mailer
+from reportdesk.mailer import notices as mail_templates
 
 from infra.local_aws import Resources
 from tests.mailer.support import (

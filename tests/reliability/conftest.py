@@ -57,7 +57,7 @@ def call_intake(
 
     `base64_body` forces how the body arrives (API Gateway chooses by content type otherwise).
     """
-    from reportdesk import intake
+    from reportdesk.intake import handler as intake
 
     event = http_api_event(method, path, headers.items(), body or b"", "192.0.2.1")
     if body is not None and base64_body is not None:
@@ -94,7 +94,8 @@ def captured_output() -> Iterator[Output]:
     """Capture the intake's and mailer's logs, stdout/stderr (metrics) and every library's log
     records, for one example at a time (hypothesis cannot use function-scoped capture fixtures).
     """
-    from reportdesk import intake, mailer
+    from reportdesk.intake import handler as intake
+    from reportdesk.mailer import handler as mailer
 
     output = Output([io.StringIO() for _ in range(5)])
     functions_log, out, err, library_log, mailer_log = output.parts
@@ -146,8 +147,8 @@ class Bucket:
 
     def report(self, key: str) -> Any:
         """The decrypted report at `key`, validated as a `ReportDocument` (raises otherwise)."""
-        from reportdesk import crypto
-        from reportdesk.model import ReportDocument
+        from reportdesk.core import crypto
+        from reportdesk.core.model import ReportDocument
 
         report_id = key.rsplit("/", 1)[1]
         ciphertext = self.s3.get_object(Bucket=self.resources.reports_bucket, Key=key)[
@@ -212,7 +213,7 @@ def deliver(resources: Resources, max_rounds: int = 30) -> Delivery:
     as if their visibility timeout had passed; the queue's redrive policy moves a message to the
     dead-letter queue after 5 receives. Stops when the queue is empty or after `max_rounds`.
     """
-    from reportdesk import mailer
+    from reportdesk.mailer import handler as mailer
 
     sqs = boto3.client("sqs", region_name=resources.region)
     arn = sqs.get_queue_attributes(QueueUrl=resources.queue_url, AttributeNames=["QueueArn"])[
@@ -262,7 +263,7 @@ def dead_letters(resources: Resources) -> list[str]:
 @pytest.fixture
 def mailer_clients(resources: Resources) -> Iterator[Any]:
     """The mailer's own clients, made fresh for this test's moto (where faults are injected)."""
-    from reportdesk import mailer
+    from reportdesk.mailer import handler as mailer
 
     mailer._aws_clients.cache_clear()
     yield mailer._aws_clients()

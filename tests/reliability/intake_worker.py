@@ -26,7 +26,7 @@ def start(environment: dict[str, str]) -> None:
 
 def submit(event: dict[str, Any]) -> tuple[int, str]:
     """One event through this worker's intake handler, one at a time as in Lambda."""
-    from reportdesk import intake
+    from reportdesk.intake import handler as intake
 
     answer = intake.handler(event, LambdaContext())
     return int(answer["statusCode"]), str(answer["body"])

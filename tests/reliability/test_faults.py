@@ -214,7 +214,7 @@ def test_ses_down_for_good_leaves_every_report_in_a_digest_or_the_dead_letter_qu
 def test_every_message_delivered_twice_sends_one_email_per_report(
     resources: Resources, bucket: Bucket
 ) -> None:
-    from reportdesk import mailer
+    from reportdesk.mailer import handler as mailer
 
     from infra.local_server import LambdaContext, sqs_event
 
@@ -239,7 +239,7 @@ def test_every_message_delivered_twice_sends_one_email_per_report(
 def test_concurrent_first_deliveries_send_one_email_per_report(
     resources: Resources, bucket: Bucket
 ) -> None:
-    from reportdesk import mailer
+    from reportdesk.mailer import handler as mailer
 
     from infra.local_server import LambdaContext, sqs_event
 

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from reportdesk import reference
+from reportdesk.core import reference
 
 from tests.reliability.conftest import Answer, Bucket, call_intake, captured_output
 

@@ -21,7 +21,7 @@ from schemathesis.specs.openapi.checks import (
 
 from bench.common import ROOT, local_server
 
-SPEC = ROOT / "functions" / "reportdesk" / "openapi.json"
+SPEC = ROOT / "functions" / "reportdesk" / "intake" / "openapi.json"
 CHECKS = [
     not_a_server_error,
     status_code_conformance,

@@ -13,9 +13,9 @@ from typing import Any
 
 import boto3
 import pytest
-from reportdesk import followup_store
 from reportdesk.cases.state import CaseState, case_key
-from reportdesk.reference import reference_for
+from reportdesk.core.reference import reference_for
+from reportdesk.followup import store as followup_store
 from reportdesk.reminders import handler
 
 from infra.local_aws import Resources

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from reportdesk.cases.state import CaseState, with_status
-from reportdesk.mail_templates import BRUSSELS
+from reportdesk.core.clock import BRUSSELS
 from reportdesk.reminders import handler
 
 from tests.reminders.conftest import Trail

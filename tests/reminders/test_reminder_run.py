@@ -11,7 +11,7 @@ from typing import Any
 import boto3
 import pytest
 from reportdesk.cases.state import CaseState, Step, with_status
-from reportdesk.mail_templates import BRUSSELS
+from reportdesk.core.clock import BRUSSELS
 from reportdesk.reminders import handler
 
 from infra.local_aws import Resources

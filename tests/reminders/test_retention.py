@@ -9,7 +9,7 @@ from typing import Any
 
 import boto3
 from reportdesk.cases.state import CaseState, Step, postponed, with_status
-from reportdesk.mail_templates import BRUSSELS
+from reportdesk.core.clock import BRUSSELS
 from reportdesk.reminders import handler
 
 from infra.local_aws import Resources

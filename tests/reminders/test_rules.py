@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 
 from reportdesk.cases.state import CaseState, Step, with_status
-from reportdesk.mail_templates import BRUSSELS
+from reportdesk.core.clock import BRUSSELS
 from reportdesk.reminders import rules
 from reportdesk.reminders.rules import Case, add_working_days, waiting
 

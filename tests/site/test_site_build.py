@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from reportdesk.texts import LANGUAGES
+from reportdesk.core.texts import LANGUAGES
 from site_pages import PAGES, ROOT, config_languages, mkdocs_build, page_path
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from reportdesk.texts import LANGUAGES
+from reportdesk.core.texts import LANGUAGES
 from site_pages import PAGES, ROOT, page_path, parse_page, sentences, words
 
 # The facts of the organisation's page (/work/shared/seed), per page and language, as the

@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from reportdesk.texts import LANGUAGES
+from reportdesk.core.texts import LANGUAGES
 from site_pages import CONFIG, LANGUAGES_PREFIX, PAGES, Page, page_path, parse_page
 
 EXTRA = CONFIG["extra"]

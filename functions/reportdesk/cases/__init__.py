@@ -1,1 +1,3 @@
-"""Case handling free of any UI: the case state of a report and deleting every trace of it."""
+"""Case handling free of any UI: the case state (status, expiry from closing, postponing),
+deleting every trace of a report. Used by the web inbox, the CLI, the follow-up and the reminders.
+"""

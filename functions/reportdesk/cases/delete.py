@@ -7,10 +7,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Final
 
-from reportdesk import followup_store
 from reportdesk.cases.state import case_key
-from reportdesk.reference import is_report_id
-from reportdesk.storage import StorageUnavailable
+from reportdesk.core.reference import is_report_id
+from reportdesk.followup import store as followup_store
+from reportdesk.intake.storage import StorageUnavailable
 
 # The mailer's keys that name a report (README "Storage layout"): `notified/<id>`,
 # `notified/<id>/<message>`, `notifying/<id>...`, `digest/<hour>/<id>[-<message>]`.

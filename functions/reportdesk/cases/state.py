@@ -15,7 +15,7 @@ from typing import Any, Final, Literal, TypeGuard
 
 from botocore.exceptions import ClientError
 
-from reportdesk.mail_templates import BRUSSELS
+from reportdesk.core.clock import brussels_date
 
 CASES_PREFIX: Final = "cases/"
 SCHEMA: Final = 1
@@ -126,11 +126,6 @@ def _moment(value: object) -> datetime:
 
 def _optional_moment(value: object) -> datetime | None:
     return None if value is None else _moment(value)
-
-
-def brussels_date(moment: datetime) -> date:
-    """The calendar day in Belgium at `moment`."""
-    return moment.astimezone(BRUSSELS).date()
 
 
 # --- transitions: pure, the same for the web inbox, api-inbox and the tests

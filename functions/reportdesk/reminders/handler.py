@@ -20,11 +20,12 @@ from aws_lambda_powertools import Logger
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from reportdesk import followup_store
 from reportdesk.cases.delete import delete_every_trace, delete_versions
-from reportdesk.cases.state import CASES_PREFIX, CaseState, brussels_date, case_key, read_case
-from reportdesk.mailer import hour_start, report_id_from_key, send_mail
-from reportdesk.reference import is_report_id
+from reportdesk.cases.state import CASES_PREFIX, CaseState, case_key, read_case
+from reportdesk.core.clock import brussels_date
+from reportdesk.core.reference import is_report_id
+from reportdesk.followup import store as followup_store
+from reportdesk.mailer.handler import hour_start, report_id_from_key, send_mail
 from reportdesk.reminders import mail, rules
 
 logger = Logger(service="reminders")

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from html import escape
 from typing import Final
 
-from reportdesk.mail_templates import (
+from reportdesk.mailer.notices import (
     BRUSSELS,
     NO_CONTENT,
     Mail,

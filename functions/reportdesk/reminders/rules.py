@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Final
 
-from reportdesk.cases.state import CaseState, brussels_date, expires_on
-from reportdesk.mail_templates import BRUSSELS
+from reportdesk.cases.state import CaseState, expires_on
+from reportdesk.core.clock import BRUSSELS, brussels_date
 
 UNOPENED_WORKING_DAYS: Final = 2
 UNANSWERED_DAYS: Final = 7

@@ -6,7 +6,7 @@ import re
 import uuid
 
 import pytest
-from reportdesk import reference
+from reportdesk.core import reference
 
 
 def test_report_id_is_32_hex_characters() -> None:

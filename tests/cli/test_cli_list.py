@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import boto3
 
-from tests.inbox.conftest import Inbox, StoreReport
+from tests.cli.conftest import Inbox, StoreReport
 
 LIST_FIELDS = {
     "reference",

@@ -15,10 +15,10 @@ from typing import Any
 import boto3
 import pytest
 from altcha.v1 import solve_challenge
-from reportdesk import storage, submission
-from reportdesk.challenge import MAX_NUMBER, new_challenge
-from reportdesk.inbox import main
-from reportdesk.model import ReportIn
+from reportdesk.cli.main import main
+from reportdesk.core.model import ReportIn
+from reportdesk.intake import storage, submission
+from reportdesk.intake.challenge import MAX_NUMBER, new_challenge
 
 from infra.local_aws import Resources
 

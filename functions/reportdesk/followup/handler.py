@@ -21,14 +21,17 @@ from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
-from reportdesk import followup_page, followup_store, http_io, submission
 from reportdesk.cases import state as cases
-from reportdesk.crypto import DecryptionFailed, EncryptionUnavailable
-from reportdesk.http_io import Request
-from reportdesk.model import MESSAGE_MAX, MESSAGE_MIN, Language, Text
-from reportdesk.reference import reference_for
-from reportdesk.storage import StorageUnavailable
-from reportdesk.texts import text
+from reportdesk.core.crypto import DecryptionFailed, EncryptionUnavailable
+from reportdesk.core.model import MESSAGE_MAX, MESSAGE_MIN, Language, Text
+from reportdesk.core.reference import reference_for
+from reportdesk.core.texts import text
+from reportdesk.followup import page as followup_page
+from reportdesk.followup import store as followup_store
+from reportdesk.intake import submission
+from reportdesk.intake.storage import StorageUnavailable
+from reportdesk.runtime import http_io
+from reportdesk.runtime.http_io import Request
 
 READ_PATH: Final = "/api/followup/read"
 MESSAGES_PATH: Final = "/api/followup/messages"

@@ -27,8 +27,8 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from reportdesk import mail_templates
-from reportdesk.reference import is_report_id, normalise_reference, reference_for
+from reportdesk.core.reference import is_report_id, normalise_reference, reference_for
+from reportdesk.mailer import notices as mail_templates
 
 # Exactly one e-mail per report although S3 events arrive at least once, and concurrently:
 # - `notified/<report_id>` (IfNoneMatch) is written only after SES accepted the e-mail, or after the

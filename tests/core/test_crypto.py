@@ -9,7 +9,7 @@ import boto3
 import botocore.session
 import pytest
 from botocore.exceptions import EndpointConnectionError
-from reportdesk import crypto
+from reportdesk.core import crypto
 
 from infra.local_aws import Resources
 

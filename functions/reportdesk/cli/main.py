@@ -41,10 +41,11 @@ from botocore.exceptions import (
 from rich.console import Console
 from rich.text import Text
 
-from reportdesk import crypto, followup_store
-from reportdesk import inbox_render as render
-from reportdesk.inbox_render import ReportRow
-from reportdesk.reference import is_report_id, normalise_reference, reference_for
+from reportdesk.cli import render
+from reportdesk.cli.render import ReportRow
+from reportdesk.core import crypto
+from reportdesk.core.reference import is_report_id, normalise_reference, reference_for
+from reportdesk.followup import store as followup_store
 
 PROG = "api-inbox"
 REPORTS_PREFIX = "reports/"

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from infra.local_aws import Resources
-from tests.inbox.conftest import Inbox, StoreReport
+from tests.cli.conftest import Inbox, StoreReport
 from tests.intake.conftest import LambdaContext, http_event
 
 WRITTEN = "Hij zei: [bold]niemand[/bold] gelooft je :smile:\n\n  Echt waar.\tEcht."
@@ -175,7 +175,7 @@ def test_export_force_overwrites_an_existing_file(
 def test_show_reads_a_report_posted_to_the_intake_function(
     resources: Resources, inbox: Inbox
 ) -> None:
-    from reportdesk import intake
+    from reportdesk.intake import handler as intake
 
     event = http_event(
         "POST",

@@ -15,9 +15,9 @@ from typing import Any, Final, Literal
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from reportdesk import crypto
-from reportdesk.reference import CROCKFORD_ALPHABET, is_report_id
-from reportdesk.storage import StorageUnavailable
+from reportdesk.core import crypto
+from reportdesk.core.reference import CROCKFORD_ALPHABET, is_report_id
+from reportdesk.intake.storage import StorageUnavailable
 
 CODE_LENGTH: Final = 12
 CODE_BITS: Final = 60

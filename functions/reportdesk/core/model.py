@@ -24,7 +24,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from reportdesk.texts import TEXTS
+from reportdesk.core.texts import TEXTS
 
 SCHEMA_VERSION: Final = 1
 MESSAGE_MIN: Final = 10

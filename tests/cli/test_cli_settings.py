@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from infra.local_aws import Resources
-from tests.inbox.conftest import Inbox, StoreReport
+from tests.cli.conftest import Inbox, StoreReport
 
 
 def write_config(path: Path, **settings: str) -> Path:

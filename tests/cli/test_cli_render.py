@@ -6,10 +6,10 @@ import sys
 from typing import Any
 
 import pytest
-from reportdesk.inbox_render import report_rich, report_view, safe
+from reportdesk.cli.render import report_rich, report_view, safe
 from rich.console import Console
 
-from tests.inbox.conftest import Inbox, StoreReport
+from tests.cli.conftest import Inbox, StoreReport
 
 MESSAGE = "Hij zei: [bold red]niemand[/] gelooft je :smile: [link=https://x.example]hier[/link]"
 DOCUMENT: dict[str, Any] = {

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from reportdesk import texts
-from reportdesk.model import FieldError
+from reportdesk.core import texts
+from reportdesk.core.model import FieldError
 
 
 def test_languages_are_dutch_french_english_with_dutch_first() -> None:

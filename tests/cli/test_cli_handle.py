@@ -9,7 +9,7 @@ import boto3
 import pytest
 
 from infra.local_aws import Resources
-from tests.inbox.conftest import Inbox, StoreReport
+from tests.cli.conftest import Inbox, StoreReport
 
 
 def status_tag(resources: Resources, key: str) -> str | None:

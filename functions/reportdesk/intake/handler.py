@@ -18,12 +18,15 @@ from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from reportdesk import answer_page, challenge, followup_store, http_io, submission
-from reportdesk.crypto import EncryptionUnavailable
-from reportdesk.model import FieldError
-from reportdesk.storage import StorageUnavailable
-from reportdesk.submission import Invalid
-from reportdesk.texts import Language, text
+from reportdesk.core.crypto import EncryptionUnavailable
+from reportdesk.core.model import FieldError
+from reportdesk.core.texts import Language, text
+from reportdesk.followup import store as followup_store
+from reportdesk.intake import challenge, submission
+from reportdesk.intake import page as answer_page
+from reportdesk.intake.storage import StorageUnavailable
+from reportdesk.intake.submission import Invalid
+from reportdesk.runtime import http_io
 
 REPORTS_PATH: Final = "/api/reports"
 CHALLENGE_PATH: Final = "/api/challenge"

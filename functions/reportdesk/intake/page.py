@@ -9,8 +9,8 @@ from collections.abc import Iterable
 from html import escape
 from typing import Final
 
-from reportdesk.model import FieldError
-from reportdesk.texts import text
+from reportdesk.core.model import FieldError
+from reportdesk.core.texts import text
 
 STYLESHEET: Final = "/assets/stylesheets/site.css"
 # The help lines every answer ends with, as (number, text key under answer.urgent); the form's

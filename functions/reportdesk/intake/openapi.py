@@ -1,6 +1,7 @@
 """The OpenAPI description of the report API, generated from the models and routes in the code.
 
-`python -m reportdesk.openapi` writes `openapi.json` beside this file; a test keeps it current.
+`python -m reportdesk.intake.openapi` writes `openapi.json` beside this file; a test keeps
+it current.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from typing import Any, Final
 from pydantic import TypeAdapter
 from pydantic.json_schema import models_json_schema
 
-from reportdesk import challenge, submission
-from reportdesk.intake import CHALLENGE_PATH, REPORTS_PATH
-from reportdesk.model import Accepted, ErrorsOut, ReportIn
+from reportdesk.core.model import Accepted, ErrorsOut, ReportIn
+from reportdesk.intake import challenge, submission
+from reportdesk.intake.handler import CHALLENGE_PATH, REPORTS_PATH
 
 OPENAPI_FILE: Final = Path(__file__).with_name("openapi.json")
 _REF: Final = "#/components/schemas/{model}"

@@ -22,7 +22,7 @@ from altcha.v1 import (
     verify_solution,
 )
 
-from reportdesk.model import Triage
+from reportdesk.core.model import Triage
 
 # Numbers the client may have to try (SHA-256 each; half of them on average). Chosen so that a
 # mid-range phone solves in about a second; solve time measured in bench/results.md.

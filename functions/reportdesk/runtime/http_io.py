@@ -14,9 +14,9 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from aws_lambda_powertools.utilities.data_classes.common import BaseProxyEvent
 
-from reportdesk import submission
-from reportdesk.submission import FORM_TYPE, RequestProblem
-from reportdesk.texts import Language
+from reportdesk.core.texts import Language
+from reportdesk.intake import submission
+from reportdesk.intake.submission import FORM_TYPE, RequestProblem
 
 METRICS_NAMESPACE: Final = "Reportdesk"
 JSON_TYPE: Final = "application/json; charset=utf-8"

@@ -13,8 +13,8 @@ from urllib.parse import parse_qsl
 
 from pydantic import ValidationError
 
-from reportdesk import challenge, crypto, reference, storage
-from reportdesk.model import (
+from reportdesk.core import crypto, reference
+from reportdesk.core.model import (
     SCHEMA_VERSION,
     Accepted,
     FieldError,
@@ -23,7 +23,8 @@ from reportdesk.model import (
     document,
     field_errors,
 )
-from reportdesk.texts import DEFAULT_LANGUAGE, Language, is_language
+from reportdesk.core.texts import DEFAULT_LANGUAGE, Language, is_language
+from reportdesk.intake import challenge, storage
 
 MAX_BODY_BYTES: Final = 32 * 1024
 JSON_TYPE: Final = "application/json"

@@ -8,10 +8,10 @@ from pathlib import Path
 import boto3
 import pytest
 from moto.core.authorization import enable_iam_authentication
-from reportdesk.inbox import TAMPERED
+from reportdesk.cli.main import TAMPERED
 
 from infra.local_aws import Resources
-from tests.inbox.conftest import Inbox, Run, StoreReport
+from tests.cli.conftest import Inbox, Run, StoreReport
 
 
 def assert_one_line_error(result: Run, message: str) -> None:

@@ -11,8 +11,8 @@ from html import escape
 from typing import Final
 from zoneinfo import ZoneInfo
 
-from reportdesk.answer_page import _page, _urgent
-from reportdesk.texts import text
+from reportdesk.core.texts import text
+from reportdesk.intake.page import _page, _urgent
 
 MESSAGES_ACTION: Final = "/api/followup/messages"
 # The child lives in Belgium; tzdata is a dependency because Lambda has no system zone files.

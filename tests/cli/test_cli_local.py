@@ -18,7 +18,7 @@ import pytest
 from moto.server import ThreadedMotoServer
 
 from infra.local_aws import Resources, create_resources
-from tests.inbox.conftest import Inbox, Stored, accept_report
+from tests.cli.conftest import Inbox, Stored, accept_report
 
 # What `make serve` writes (infra/local_server.py, INBOX_ENV_NAMES).
 INBOX_ENV_NAMES = (

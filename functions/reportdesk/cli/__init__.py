@@ -1,0 +1,1 @@
+"""`api-inbox`, the API persons' command line (not in the Lambda bundle)."""

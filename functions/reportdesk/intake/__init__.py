@@ -1,0 +1,1 @@
+"""The report intake: `POST /api/reports`, `GET /api/challenge` and the no-JavaScript answer."""

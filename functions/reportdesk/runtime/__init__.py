@@ -1,0 +1,1 @@
+"""Lambda HTTP plumbing shared by the HTTP functions (intake, follow-up)."""

@@ -109,6 +109,13 @@ class Reminders(Construct):
         storage.allow(
             self.reminders.role, ["s3:DeleteObject", "s3:DeleteObjectVersion"], list(TRACES)
         )
+        # `api-inbox delete` removes every trace too (cases.delete): the readers' other deletes
+        # (reports, thread, code mappings) are granted with their reads.
+        storage.allow(
+            storage.readers_role,
+            ["s3:DeleteObject", "s3:DeleteObjectVersion"],
+            ["notified/", "notifying/", "digest/", CASES_PREFIX],
+        )
         self.overview.role.add_to_principal_policy(
             iam.PolicyStatement(
                 actions=["sqs:GetQueueAttributes"],

@@ -275,6 +275,16 @@ def change_status(
     )
 
 
+def note_reply(s3: Any, bucket: str, report_id: str, at: datetime) -> CaseState:
+    """An API person replied at `at` (the reminders stop counting the report as unanswered)."""
+    return update_case(s3, bucket, report_id, lambda state: with_reply(state, at))
+
+
+def note_messages_read(s3: Any, bucket: str, report_id: str, until: datetime) -> CaseState:
+    """The child's messages up to `until` were opened (the newest one shown)."""
+    return update_case(s3, bucket, report_id, lambda state: with_messages_read(state, until))
+
+
 def postpone_expiry(s3: Any, bucket: str, report_id: str, postpone_days: int) -> CaseState:
     """Postpone a closed report's deletion once by `postpone_days`. Raises CannotPostpone.
     The caller notes the postponement in the access record."""

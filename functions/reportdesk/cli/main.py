@@ -41,6 +41,7 @@ from botocore.exceptions import (
 from rich.console import Console
 from rich.text import Text
 
+from reportdesk.cases.delete import delete_every_trace
 from reportdesk.cli import render
 from reportdesk.cli.render import ReportRow
 from reportdesk.core import crypto
@@ -523,9 +524,8 @@ def cmd_delete(ctx: Context, args: argparse.Namespace) -> int:
     if not args.yes and not _confirm(question):
         ctx.out("Nothing deleted.\n")
         return 1
-    # The follow-up first: from then on the reporter's code is an unknown code.
-    followup_store.delete_followup(ctx.inbox.s3, ctx.settings.bucket, row.report_id)
-    removed = ctx.inbox.delete_every_version(stored.key)
+    # Every trace: code mappings, thread, mailer markers, digest entries, case state.
+    removed = delete_every_trace(ctx.inbox.s3, ctx.settings.bucket, row.report_id, stored.key)
     ctx.out(f"Report {row.reference} deleted ({removed} version(s) removed).\n")
     return 0
 

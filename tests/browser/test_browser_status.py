@@ -14,7 +14,7 @@ from typing import Any
 import boto3
 import pytest
 from playwright.sync_api import Browser, Page
-from reportdesk.cases import state as cases
+from reportdesk.cases import state as casestate
 from reportdesk.cli.main import read_local_env
 from reportdesk.core.reference import reference_for
 
@@ -75,8 +75,8 @@ def handle(server: LocalServer, reference: str) -> None:
         for key in (item["Key"] for item in page.get("Contents", []))
         if reference_for(key.rsplit("/", 1)[1]) == reference
     ]
-    cases.change_status(s3, bucket, report_id, "read", OPENED, 365)
-    cases.change_status(s3, bucket, report_id, "handled", CLOSED, 365)
+    casestate.update(s3, bucket, report_id, lambda state: state.with_status("read", OPENED, 365))
+    casestate.update(s3, bucket, report_id, lambda state: state.with_status("handled", CLOSED, 365))
 
 
 def steps(page: Page) -> list[str]:

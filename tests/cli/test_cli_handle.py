@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import boto3
 import pytest
-from reportdesk.cases import state as cases
+from reportdesk.cases import state as casestate
 
 from infra.local_aws import Resources
 from tests.cli.conftest import Inbox, StoreReport
@@ -99,7 +99,8 @@ def test_delete_removes_the_case_state_and_the_mailers_markers(
     report = store_report()
     s3 = boto3.client("s3")
     bucket = resources.reports_bucket
-    cases.change_status(s3, bucket, report.report_id, "handled", datetime.now(UTC), 365)
+    now = datetime.now(UTC)
+    casestate.update(s3, bucket, report.report_id, lambda s: s.with_status("handled", now, 365))
     for key in (f"notified/{report.report_id}", f"digest/2026-11-28T16Z/{report.report_id}"):
         s3.put_object(Bucket=bucket, Key=key, Body=b"")
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import boto3
 import pytest
-from reportdesk.cases import state as cases
+from reportdesk.cases import state as casestate
 
 from infra.local_aws import Resources
 from tests.followup.conftest import Bucket, Post
@@ -45,7 +45,12 @@ def _handle(resources: Resources, report_id: str) -> None:
     """What the web inbox does: open, work on it, close."""
     s3 = boto3.client("s3")
     for status, when in (("read", OPENED), ("in_progress", WORKING), ("handled", CLOSED)):
-        cases.change_status(s3, resources.reports_bucket, report_id, status, when, 365)
+        casestate.update(
+            s3,
+            resources.reports_bucket,
+            report_id,
+            lambda state, status=status, when=when: state.with_status(status, when, 365),
+        )
 
 
 def test_a_new_report_is_received_on_the_day_it_was_sent(report: Post, read: Post) -> None:

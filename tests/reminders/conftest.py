@@ -114,7 +114,7 @@ def store_report(resources: Resources) -> Callable[..., Trail]:
             s3.put_object(
                 Bucket=bucket,
                 Key=case_key(report_id),
-                Body=json.dumps(state.to_json()).encode(),
+                Body=json.dumps(state.as_json()).encode(),
                 ServerSideEncryption="AES256",
             )
         return Trail(report_id, reference, key, followup_store.mapping_key(digest))

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from reportdesk.cases.state import CaseState, with_status
+from reportdesk.cases.state import CaseState
 from reportdesk.core.clock import BRUSSELS
 from reportdesk.reminders import handler
 
@@ -29,7 +29,7 @@ def test_the_overview_counts_reports_and_names_none(
         store_report(MONDAY - timedelta(days=3), triage="suspected_spam"),
         store_report(
             MONDAY - timedelta(days=30),
-            with_status(CaseState(), "handled", MONDAY - timedelta(days=9), 365),
+            CaseState().with_status("handled", MONDAY - timedelta(days=9), 365),
         ),
     ]
     assert handler.run_overview(clients, settings, MONDAY) == "sent"

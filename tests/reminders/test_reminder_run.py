@@ -10,7 +10,7 @@ from typing import Any
 
 import boto3
 import pytest
-from reportdesk.cases.state import CaseState, Step, with_status
+from reportdesk.cases.state import CaseState, Change, iso
 from reportdesk.core.clock import BRUSSELS
 from reportdesk.reminders import handler
 
@@ -37,7 +37,7 @@ def test_one_email_lists_everything_waiting(
     ses_requests: list[dict[str, Any]],
 ) -> None:
     unopened = store_report(WEDNESDAY - timedelta(days=3))
-    opened = CaseState(status="read", history=(Step("read", WEDNESDAY - timedelta(days=9)),))
+    opened = CaseState(status="read", history=(Change("read", iso(WEDNESDAY - timedelta(days=9))),))
     unanswered = store_report(WEDNESDAY - timedelta(days=10), opened)
     run = handler.run_reminders(clients, settings, WEDNESDAY)
     assert run.outcome == "sent"
@@ -114,7 +114,7 @@ def test_closed_and_deleted_reports_are_never_named(
     resources: Resources,
 ) -> None:
     waiting = store_report(WEDNESDAY - timedelta(days=3))
-    closed_state = with_status(CaseState(), "handled", WEDNESDAY - timedelta(days=1), 365)
+    closed_state = CaseState().with_status("handled", WEDNESDAY - timedelta(days=1), 365)
     closed = store_report(
         WEDNESDAY - timedelta(days=20), closed_state, messages=(WEDNESDAY - timedelta(days=9),)
     )

@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import boto3
-from reportdesk.cases.state import CaseState, Step, postponed, with_status
+from reportdesk.cases.retention import postponed
+from reportdesk.cases.state import CaseState, Change, iso
 from reportdesk.core.clock import BRUSSELS
 from reportdesk.reminders import handler
 
@@ -26,8 +27,8 @@ def names(keys: set[str], trail: Trail) -> set[str]:
 
 
 def closed_on(moment: datetime) -> CaseState:
-    opened = CaseState(status="read", history=(Step("read", moment),))
-    return with_status(opened, "handled", moment, RETENTION)
+    opened = CaseState(status="read", history=(Change("read", iso(moment)),))
+    return opened.with_status("handled", moment, RETENTION)
 
 
 def test_an_open_report_older_than_the_retention_period_is_kept(
@@ -88,7 +89,7 @@ def test_a_postponed_report_is_kept_until_its_new_day(
     store_report: Store,
     resources: Resources,
 ) -> None:
-    state = postponed(closed_on(NOW - timedelta(days=RETENTION)), 30)
+    state = postponed(closed_on(NOW - timedelta(days=RETENTION)), 30, RETENTION)
     trail = store_report(NOW - timedelta(days=400), state)
     assert handler.run_reminders(clients, settings, NOW).deleted == []
     assert handler.run_reminders(clients, settings, NOW + timedelta(days=30)).deleted == [

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
-from reportdesk.cases.state import CaseState, Step, with_status
+from reportdesk.cases.state import CaseState, Change, iso
 from reportdesk.core.clock import BRUSSELS
 from reportdesk.reminders import rules
 from reportdesk.reminders.rules import Case, add_working_days, waiting
@@ -38,11 +38,11 @@ def case(
 
 
 def opened(when: str) -> CaseState:
-    return CaseState(status="read", history=(Step(status="read", at=at(when)),))
+    return CaseState(status="read", history=(Change("read", iso(at(when))),))
 
 
 def closed(when: str) -> CaseState:
-    return with_status(opened(when), "handled", at(when), RETENTION)
+    return opened(when).with_status("handled", at(when), RETENTION)
 
 
 # --- working days
@@ -108,7 +108,7 @@ def test_an_answered_report_does_not_wait() -> None:
 
 
 def test_an_answer_noted_only_in_the_case_state_counts() -> None:
-    state = CaseState(status="in_progress", last_reply_at=at("2026-11-21 10:00"))
+    state = CaseState(status="in_progress", last_reply_at=iso(at("2026-11-21 10:00")))
     report = case("2026-11-20 08:00", state)
     assert not waiting([report], at("2026-11-30 09:00"), RETENTION).unanswered
 
@@ -125,7 +125,7 @@ def test_an_unopened_report_is_listed_once_as_unopened() -> None:
 def test_a_message_unread_for_two_working_days_waits() -> None:
     report = case(
         "2026-11-02 08:00",
-        CaseState(status="in_progress", last_reply_at=at("2026-11-03 08:00")),
+        CaseState(status="in_progress", last_reply_at=iso(at("2026-11-03 08:00"))),
         messages=("2026-12-04 16:00",),
     )
     assert not waiting([report], at("2026-12-08 09:00"), RETENTION).unread_messages
@@ -138,15 +138,15 @@ def test_a_message_unread_for_two_working_days_waits() -> None:
 def test_messages_read_in_the_inbox_do_not_wait() -> None:
     state = CaseState(
         status="in_progress",
-        last_reply_at=at("2026-11-03 08:00"),
-        messages_read_until=at("2026-11-10 12:00"),
+        last_reply_at=iso(at("2026-11-03 08:00")),
+        messages_read_until=iso(at("2026-11-10 12:00")),
     )
     report = case("2026-11-02 08:00", state, messages=("2026-11-10 12:00",))
     assert not waiting([report], at("2026-12-09 09:00"), RETENTION).unread_messages
 
 
 def test_every_unread_message_is_counted_from_the_oldest() -> None:
-    state = CaseState(status="in_progress", messages_read_until=at("2026-11-10 12:00"))
+    state = CaseState(status="in_progress", messages_read_until=iso(at("2026-11-10 12:00")))
     report = case(
         "2026-11-02 08:00",
         state,
@@ -168,7 +168,7 @@ def test_a_closed_report_is_never_named_for_work() -> None:
 
 def test_a_closed_report_is_named_fourteen_days_before_its_deletion() -> None:
     report = case("2025-11-03 08:00", closed("2025-12-10 10:00"))
-    assert report.state.expires_on == date(2026, 12, 10)
+    assert report.state.expires_on == "2026-12-10"
     assert not waiting([report], at("2026-11-25 09:00"), RETENTION).expiring
     [item] = waiting([report], at("2026-11-26 09:00"), RETENTION).expiring
     assert item.expires_on == date(2026, 12, 10)
@@ -176,7 +176,7 @@ def test_a_closed_report_is_named_fourteen_days_before_its_deletion() -> None:
 
 def test_a_postponed_expiry_is_warned_about_later() -> None:
     state = closed("2025-12-10 10:00")
-    later = replace(state, expires_on=date(2027, 3, 10), postponed=True)
+    later = replace(state, expires_on="2027-03-10", postponed=True)
     report = case("2025-11-03 08:00", later)
     assert not waiting([report], at("2026-11-26 09:00"), RETENTION).expiring
 

@@ -1,3 +1,4 @@
-"""Case handling free of any UI: the case state (status, expiry from closing, postponing),
-deleting every trace of a report. Used by the web inbox, the CLI, the follow-up and the reminders.
+"""Case handling free of any UI: list, read, thread, status, delete.
+
+Used by the CLI and the web inbox.
 """

@@ -21,7 +21,8 @@ from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
-from reportdesk.cases import state as cases
+from reportdesk.cases import retention
+from reportdesk.cases import state as casestate
 from reportdesk.core.crypto import DecryptionFailed, EncryptionUnavailable
 from reportdesk.core.model import MESSAGE_MAX, MESSAGE_MIN, Language, Text
 from reportdesk.core.reference import reference_for
@@ -158,12 +159,9 @@ def _iso(moment: datetime) -> str:
 
 def _status_steps(s3: Any, report_id: str) -> list[tuple[str, datetime]]:
     """The child's view of the case state: received, read, in progress, handled, with days."""
-    try:
-        state = cases.read_case(s3, _bucket(), report_id).state
-    except (BotoCoreError, ClientError) as error:
-        raise StorageUnavailable(type(error).__name__) from error
+    state = casestate.read(s3, _bucket(), report_id)
     received = followup_store.received_at(s3, _bucket(), report_id) or datetime.now(UTC)
-    return cases.child_history(state, received)
+    return retention.child_history(state, received)
 
 
 @app.post(READ_PATH)

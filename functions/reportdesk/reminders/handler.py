@@ -20,8 +20,9 @@ from aws_lambda_powertools import Logger
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
+from reportdesk.cases import state as casestate
 from reportdesk.cases.delete import delete_every_trace, delete_versions
-from reportdesk.cases.state import CASES_PREFIX, CaseState, case_key, read_case
+from reportdesk.cases.state import CASES_PREFIX, CaseState, case_key
 from reportdesk.core.clock import brussels_date
 from reportdesk.core.reference import is_report_id
 from reportdesk.followup import store as followup_store
@@ -146,7 +147,7 @@ def load_cases(s3: Any, bucket: str) -> StoredCases:
             if _code(error) in ("404", "NoSuchKey", "NotFound"):
                 continue  # deleted since the listing
             raise
-        state = read_case(s3, bucket, report_id).state if report_id in case_ids else CaseState()
+        state = casestate.read(s3, bucket, report_id) if report_id in case_ids else CaseState()
         metadata = head.get("Metadata", {})
         case = rules.Case(
             report_id=report_id,
@@ -277,8 +278,8 @@ def overview_numbers(clients: Clients, settings: Settings, now: datetime) -> mai
         until=now,
         received=len(this_week),
         suspected_spam=sum(case.triage == "suspected_spam" for case in this_week),
-        open=sum(not case.state.closed for case in cases),
-        closed=sum(case.state.closed for case in cases),
+        open=sum(case.state.status != "handled" for case in cases),
+        closed=sum(case.state.status == "handled" for case in cases),
         digests_sent=sum(_in_week(hour, since, now) for hour in digests),
         queue_waiting=_queue_depth(clients.sqs, settings.queue_url),
         dead_letters=_queue_depth(clients.sqs, settings.dlq_url),

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Final
 
-from reportdesk.cases.state import CaseState, expires_on
+from reportdesk.cases.retention import expiry_day, moment
+from reportdesk.cases.state import CaseState
 from reportdesk.core.clock import BRUSSELS, brussels_date
 
 UNOPENED_WORKING_DAYS: Final = 2
@@ -93,13 +94,14 @@ def add_working_days(moment: datetime, days: int) -> datetime:
 
 def last_reply(case: Case) -> datetime | None:
     """The latest reply, from the case state or the thread (api-inbox replies write no state)."""
-    times = [*case.reply_times, *([case.state.last_reply_at] if case.state.last_reply_at else [])]
-    return max(times, default=None)
+    noted = [moment(case.state.last_reply_at)] if case.state.last_reply_at else []
+    return max([*case.reply_times, *noted], default=None)
 
 
 def unread_messages(case: Case) -> list[datetime]:
     """The child's messages after `messages_read_until`, oldest first."""
-    read_until = case.state.messages_read_until
+    noted = case.state.messages_read_until
+    read_until = moment(noted) if noted else None
     return sorted(t for t in case.message_times if read_until is None or t > read_until)
 
 
@@ -123,7 +125,7 @@ def is_unanswered(case: Case, now: datetime) -> bool:
 def oldest_unread_message(case: Case, now: datetime) -> datetime | None:
     """The oldest message of an open case still unread `UNREAD_MESSAGE_WORKING_DAYS` working
     days after it was sent, or None."""
-    if case.state.closed:
+    if case.state.status == "handled":
         return None
     unread = unread_messages(case)
     if unread and add_working_days(unread[0], UNREAD_MESSAGE_WORKING_DAYS) <= now:
@@ -133,13 +135,13 @@ def oldest_unread_message(case: Case, now: datetime) -> datetime | None:
 
 def is_due_for_deletion(case: Case, today: date, retention_days: int) -> bool:
     """Closed, and its expiry day has come."""
-    day = expires_on(case.state, retention_days)
+    day = expiry_day(case.state, retention_days)
     return day is not None and day <= today
 
 
 def expires_soon(case: Case, today: date, retention_days: int) -> date | None:
     """The expiry day of a closed report deleted within `EXPIRY_WARNING_DAYS`, or None."""
-    day = expires_on(case.state, retention_days)
+    day = expiry_day(case.state, retention_days)
     if day is not None and today < day <= today + timedelta(days=EXPIRY_WARNING_DAYS):
         return day
     return None
@@ -147,7 +149,7 @@ def expires_soon(case: Case, today: date, retention_days: int) -> date | None:
 
 def is_never_closed(case: Case, now: datetime, retention_days: int) -> bool:
     """Open for longer than the retention period: a person must close or delete it."""
-    return not case.state.closed and now - case.received > timedelta(days=retention_days)
+    return case.state.status != "handled" and now - case.received > timedelta(days=retention_days)
 
 
 def waiting(cases: Iterable[Case], now: datetime, retention_days: int) -> Waiting:

@@ -393,19 +393,19 @@ class CaseJobs:
         self._lock = threading.Lock()
 
     def reminders(self, now: datetime) -> dict[str, Any]:
-        from reportdesk.reminders import handler
+        from reportdesk.reminders.config import Settings, aws_clients
+        from reportdesk.reminders.handler import run_reminders
 
         with self._lock:
-            settings = handler.Settings.from_environment(os.environ)
-            run = handler.run_reminders(handler._aws_clients(), settings, now)
+            run = run_reminders(aws_clients(), Settings.from_environment(os.environ), now)
         return {"outcome": run.outcome, "deleted": len(run.deleted), "named": run.named}
 
     def overview(self, now: datetime) -> dict[str, Any]:
-        from reportdesk.reminders import handler
+        from reportdesk.reminders.config import Settings, aws_clients
+        from reportdesk.reminders.overview import run_overview
 
         with self._lock:
-            settings = handler.Settings.from_environment(os.environ)
-            outcome = handler.run_overview(handler._aws_clients(), settings, now)
+            outcome = run_overview(aws_clients(), Settings.from_environment(os.environ), now)
         return {"outcome": outcome}
 
 

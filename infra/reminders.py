@@ -15,7 +15,7 @@ from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_scheduler_targets as targets
 from constructs import Construct
 from reportdesk.cases.state import CASES_PREFIX
-from reportdesk.reminders.handler import REMINDED_PREFIX
+from reportdesk.reminders.store import REMINDED_PREFIX
 
 from infra import nag
 from infra.config import Config

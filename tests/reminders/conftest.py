@@ -16,7 +16,7 @@ import pytest
 from reportdesk.cases.state import CaseState, case_key
 from reportdesk.core.reference import reference_for
 from reportdesk.followup import store as followup_store
-from reportdesk.reminders import handler
+from reportdesk.reminders import config
 
 from infra.local_aws import Resources
 from tests.mailer.support import CONTENT
@@ -33,23 +33,23 @@ class Trail:
 
 
 @pytest.fixture
-def clients(resources: Resources) -> Iterator[handler.Clients]:
-    handler._aws_clients.cache_clear()
-    yield handler._aws_clients()
-    handler._aws_clients.cache_clear()
+def clients(resources: Resources) -> Iterator[config.Clients]:
+    config.aws_clients.cache_clear()
+    yield config.aws_clients()
+    config.aws_clients.cache_clear()
 
 
 @pytest.fixture
-def settings(resources: Resources, monkeypatch: pytest.MonkeyPatch) -> handler.Settings:
+def settings(resources: Resources, monkeypatch: pytest.MonkeyPatch) -> config.Settings:
     monkeypatch.setenv("RETENTION_DAYS", "365")
     monkeypatch.setenv("OVERVIEW_RECIPIENTS", "beheer@example.org")
     monkeypatch.setenv("NOTIFY_QUEUE_URL", resources.queue_url)
     monkeypatch.setenv("NOTIFY_DLQ_URL", resources.dlq_url)
-    return handler.Settings.from_environment(os.environ)
+    return config.Settings.from_environment(os.environ)
 
 
 @pytest.fixture
-def ses_requests(clients: handler.Clients) -> list[dict[str, Any]]:
+def ses_requests(clients: config.Clients) -> list[dict[str, Any]]:
     """Every SendEmail request the handler makes, whole."""
     requests: list[dict[str, Any]] = []
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from reportdesk.cases.state import CaseState
 from reportdesk.core.clock import BRUSSELS
-from reportdesk.reminders import handler
+from reportdesk.reminders import config, overview
 
 from tests.reminders.conftest import Trail
 
@@ -19,8 +19,8 @@ Store = Callable[..., Trail]
 
 
 def test_the_overview_counts_reports_and_names_none(
-    clients: handler.Clients,
-    settings: handler.Settings,
+    clients: config.Clients,
+    settings: config.Settings,
     store_report: Store,
     ses_requests: list[dict[str, Any]],
 ) -> None:
@@ -32,7 +32,7 @@ def test_the_overview_counts_reports_and_names_none(
             CaseState().with_status("handled", MONDAY - timedelta(days=9), 365),
         ),
     ]
-    assert handler.run_overview(clients, settings, MONDAY) == "sent"
+    assert overview.run_overview(clients, settings, MONDAY) == "sent"
     [request] = ses_requests
     assert request["Destination"]["ToAddresses"] == ["beheer@example.org"]
     text = request["Content"]["Simple"]["Body"]["Text"]["Data"]
@@ -46,21 +46,21 @@ def test_the_overview_counts_reports_and_names_none(
 
 
 def test_the_overview_goes_once_a_week(
-    clients: handler.Clients,
-    settings: handler.Settings,
+    clients: config.Clients,
+    settings: config.Settings,
     ses_requests: list[dict[str, Any]],
 ) -> None:
-    assert handler.run_overview(clients, settings, MONDAY) == "sent"
-    assert handler.run_overview(clients, settings, MONDAY + timedelta(days=1)) == "already_sent"
-    assert handler.run_overview(clients, settings, MONDAY + timedelta(days=7)) == "sent"
+    assert overview.run_overview(clients, settings, MONDAY) == "sent"
+    assert overview.run_overview(clients, settings, MONDAY + timedelta(days=1)) == "already_sent"
+    assert overview.run_overview(clients, settings, MONDAY + timedelta(days=7)) == "sent"
     assert len(ses_requests) == 2
 
 
 def test_no_overview_without_alarm_addresses(
-    clients: handler.Clients,
-    settings: handler.Settings,
+    clients: config.Clients,
+    settings: config.Settings,
     ses_requests: list[dict[str, Any]],
 ) -> None:
     nobody = replace(settings, overview_recipients=())
-    assert handler.run_overview(clients, nobody, MONDAY) == "nothing_waits"
+    assert overview.run_overview(clients, nobody, MONDAY) == "nothing_waits"
     assert ses_requests == []

@@ -12,7 +12,7 @@ import boto3
 import pytest
 from reportdesk.cases.state import CaseState, Change, iso
 from reportdesk.core.clock import BRUSSELS
-from reportdesk.reminders import handler
+from reportdesk.reminders import config, handler
 
 from infra.local_aws import Resources
 from tests.mailer.support import CONTENT
@@ -31,8 +31,8 @@ def bodies(request: dict[str, Any]) -> str:
 
 
 def test_one_email_lists_everything_waiting(
-    clients: handler.Clients,
-    settings: handler.Settings,
+    clients: config.Clients,
+    settings: config.Settings,
     store_report: Store,
     ses_requests: list[dict[str, Any]],
 ) -> None:
@@ -50,8 +50,8 @@ def test_one_email_lists_everything_waiting(
 
 
 def test_the_email_holds_no_content(
-    clients: handler.Clients,
-    settings: handler.Settings,
+    clients: config.Clients,
+    settings: config.Settings,
     store_report: Store,
     ses_requests: list[dict[str, Any]],
 ) -> None:
@@ -63,8 +63,8 @@ def test_the_email_holds_no_content(
 
 
 def test_a_second_run_the_same_day_sends_nothing(
-    clients: handler.Clients,
-    settings: handler.Settings,
+    clients: config.Clients,
+    settings: config.Settings,
     store_report: Store,
     ses_requests: list[dict[str, Any]],
 ) -> None:
@@ -78,8 +78,8 @@ def test_a_second_run_the_same_day_sends_nothing(
 
 
 def test_nothing_is_sent_when_nothing_waits(
-    clients: handler.Clients,
-    settings: handler.Settings,
+    clients: config.Clients,
+    settings: config.Settings,
     store_report: Store,
     ses_requests: list[dict[str, Any]],
     resources: Resources,
@@ -94,8 +94,8 @@ def test_nothing_is_sent_when_nothing_waits(
 
 
 def test_a_refused_email_can_be_sent_by_the_retry(
-    clients: handler.Clients,
-    settings: handler.Settings,
+    clients: config.Clients,
+    settings: config.Settings,
     store_report: Store,
     ses_requests: list[dict[str, Any]],
 ) -> None:
@@ -107,8 +107,8 @@ def test_a_refused_email_can_be_sent_by_the_retry(
 
 
 def test_closed_and_deleted_reports_are_never_named(
-    clients: handler.Clients,
-    settings: handler.Settings,
+    clients: config.Clients,
+    settings: config.Settings,
     store_report: Store,
     ses_requests: list[dict[str, Any]],
     resources: Resources,
@@ -134,6 +134,6 @@ def test_closed_and_deleted_reports_are_never_named(
 
 
 def test_the_handler_runs_with_the_clock(
-    clients: handler.Clients, settings: handler.Settings, store_report: Store
+    clients: config.Clients, settings: config.Settings, store_report: Store
 ) -> None:
     assert handler.handler({}, None) == {"outcome": "nothing_waits", "deleted": 0}

@@ -11,7 +11,7 @@ import boto3
 from reportdesk.cases.retention import postponed
 from reportdesk.cases.state import CaseState, Change, iso
 from reportdesk.core.clock import BRUSSELS
-from reportdesk.reminders import handler
+from reportdesk.reminders import config, handler
 
 from infra.local_aws import Resources
 from tests.reminders.conftest import Trail, every_key
@@ -32,8 +32,8 @@ def closed_on(moment: datetime) -> CaseState:
 
 
 def test_an_open_report_older_than_the_retention_period_is_kept(
-    clients: handler.Clients,
-    settings: handler.Settings,
+    clients: config.Clients,
+    settings: config.Settings,
     store_report: Store,
     resources: Resources,
     ses_requests: list[dict[str, Any]],
@@ -49,8 +49,8 @@ def test_an_open_report_older_than_the_retention_period_is_kept(
 
 
 def test_a_closed_report_is_deleted_with_every_trace_on_its_expiry_day(
-    clients: handler.Clients,
-    settings: handler.Settings,
+    clients: config.Clients,
+    settings: config.Settings,
     store_report: Store,
     resources: Resources,
 ) -> None:
@@ -84,8 +84,8 @@ def test_a_closed_report_is_deleted_with_every_trace_on_its_expiry_day(
 
 
 def test_a_postponed_report_is_kept_until_its_new_day(
-    clients: handler.Clients,
-    settings: handler.Settings,
+    clients: config.Clients,
+    settings: config.Settings,
     store_report: Store,
     resources: Resources,
 ) -> None:
@@ -98,8 +98,8 @@ def test_a_postponed_report_is_kept_until_its_new_day(
 
 
 def test_the_case_object_of_a_report_deleted_by_hand_is_removed(
-    clients: handler.Clients,
-    settings: handler.Settings,
+    clients: config.Clients,
+    settings: config.Settings,
     store_report: Store,
     resources: Resources,
 ) -> None:

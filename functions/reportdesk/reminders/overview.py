@@ -1,0 +1,107 @@
+"""The weekly overview for the maintainers: numbers only (reports received, open, closed,
+suspected spam; mail and queue health), once a week, to the alarm addresses."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from botocore.exceptions import BotoCoreError, ClientError
+
+from reportdesk.core.clock import brussels_date
+from reportdesk.mailer.handler import hour_start, send_mail
+from reportdesk.reminders import mail
+from reportdesk.reminders.config import Clients, Settings
+from reportdesk.reminders.store import (
+    REMINDED_PREFIX,
+    Outcome,
+    claim_marker,
+    error_code,
+    listing,
+    load_cases,
+)
+
+logger = Logger(service="reminders")
+
+
+def _queue_depth(sqs: Any, url: str | None) -> int | None:
+    if url is None:
+        return None
+    try:
+        attributes = sqs.get_queue_attributes(
+            QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"]
+        )["Attributes"]
+        return int(attributes["ApproximateNumberOfMessages"])
+    except (BotoCoreError, ClientError, KeyError, ValueError) as error:
+        logger.warning("overview", part="queue", error=error_code(error))
+        return None
+
+
+def _sent_last_24_hours(ses: Any) -> int | None:
+    """SES's own count (the v1 API: it is what moto emulates too)."""
+    try:
+        return int(ses.get_send_quota()["SentLast24Hours"])
+    except (BotoCoreError, ClientError, KeyError, ValueError) as error:
+        logger.warning("overview", part="ses", error=error_code(error))
+        return None
+
+
+def overview_numbers(clients: Clients, settings: Settings, now: datetime) -> mail.Overview:
+    """The numbers of the week before `now`."""
+    since = now - timedelta(days=7)
+    cases = [case for case, _ in load_cases(clients.s3, settings.bucket).cases]
+    this_week = [case for case in cases if since <= case.received < now]
+    digests = [
+        item["Key"].removeprefix("digest-sent/")
+        for item in listing(clients.s3, settings.bucket, "digest-sent/")
+    ]
+    return mail.Overview(
+        since=since,
+        until=now,
+        received=len(this_week),
+        suspected_spam=sum(case.triage == "suspected_spam" for case in this_week),
+        open=sum(case.state.status != "handled" for case in cases),
+        closed=sum(case.state.status == "handled" for case in cases),
+        digests_sent=sum(_in_week(hour, since, now) for hour in digests),
+        queue_waiting=_queue_depth(clients.sqs, settings.queue_url),
+        dead_letters=_queue_depth(clients.sqs, settings.dlq_url),
+        sent_last_24_hours=_sent_last_24_hours(clients.ses),
+    )
+
+
+def _in_week(hour: str, since: datetime, now: datetime) -> bool:
+    try:
+        return since <= hour_start(hour) < now
+    except ValueError:
+        return False
+
+
+def overview_key(now: datetime) -> str:
+    """`reminded/week-<yyyy>-W<ww>`, the ISO week of `now` in Belgium."""
+    year, week, _ = brussels_date(now).isocalendar()
+    return f"{REMINDED_PREFIX}week-{year}-W{week:02d}"
+
+
+def run_overview(clients: Clients, settings: Settings, now: datetime) -> Outcome:
+    """Send the week's overview to the maintainers, once per week."""
+    if not settings.overview_recipients:
+        logger.info("overview", outcome="nothing_waits", reason="no_recipients")
+        return "nothing_waits"
+    numbers = overview_numbers(clients, settings, now)
+    marker = overview_key(now)
+    if not claim_marker(clients.s3, settings.bucket, marker):
+        return "already_sent"
+    try:
+        send_mail(
+            clients.sesv2,
+            settings.sender,
+            settings.overview_recipients,
+            mail.overview(numbers),
+            settings.configuration_set,
+        )
+    except (BotoCoreError, ClientError):
+        clients.s3.delete_object(Bucket=settings.bucket, Key=marker)
+        raise
+    logger.info("overview", outcome="sent")
+    return "sent"

@@ -77,8 +77,8 @@ def run() -> dict[str, list[Any]]:
     import boto3
     from moto import mock_aws
 
+    from infra.local.events import LambdaContext, http_api_event
     from infra.local_aws import create_resources
-    from infra.local_server import LambdaContext, http_api_event
 
     with mock_aws():
         resources = create_resources(boto3.Session())

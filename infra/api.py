@@ -14,11 +14,12 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
+from reportdesk.core import layout, routes
 
 from infra import nag
 from infra.config import Config
 from infra.functions import api_function
-from infra.storage import CHALLENGES, REPORTS, ReportsStorage
+from infra.storage import ReportsStorage
 
 # What API Gateway logs per request: no source IP, no user agent, no path parameters.
 ACCESS_LOG_FORMAT = json.dumps(
@@ -104,17 +105,19 @@ class ReportApi(Construct):
         # Write-only: it encrypts (GenerateDataKey) and stores, it can never read a report back.
         # PutObjectTagging because the report is written with its `status=open` tag. Listing
         # report keys lets a retry in the first hour of a month find last month's object.
-        storage.allow(self.intake.role, ["s3:PutObject"], [REPORTS, CHALLENGES])
-        storage.allow(self.intake.role, ["s3:PutObjectTagging"], [REPORTS])
-        storage.allow_list_keys(self.intake.role, REPORTS)
+        storage.allow(
+            self.intake.role, ["s3:PutObject"], [layout.REPORTS_PREFIX, layout.CHALLENGES_PREFIX]
+        )
+        storage.allow(self.intake.role, ["s3:PutObjectTagging"], [layout.REPORTS_PREFIX])
+        storage.allow_list_keys(self.intake.role, layout.REPORTS_PREFIX)
         storage.allow_reports_key(self.intake.role, ["kms:GenerateDataKey"], purpose="report")
         storage.allow_storage_key(self.intake.role, ["kms:GenerateDataKey"])
         self.challenge_secret.grant_read(self.intake.role)
         self.add_function_route(
-            "/api/reports", [apigwv2.HttpMethod.POST], self.intake.function, "Reports"
+            routes.REPORTS_PATH, [apigwv2.HttpMethod.POST], self.intake.function, "Reports"
         )
         self.add_function_route(
-            "/api/challenge", [apigwv2.HttpMethod.GET], self.intake.function, "Challenge"
+            routes.CHALLENGE_PATH, [apigwv2.HttpMethod.GET], self.intake.function, "Challenge"
         )
 
     @property

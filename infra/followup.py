@@ -8,7 +8,7 @@ from aws_cdk import aws_apigatewayv2 as apigwv2
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
-from reportdesk.cases.state import CASES_PREFIX
+from reportdesk.core import layout, routes
 
 from infra.api import ReportApi
 from infra.config import Config
@@ -16,10 +16,6 @@ from infra.functions import api_function
 from infra.storage import ReportsStorage
 
 # Prefixes of README "Storage layout".
-FOLLOWUP = "followup/"
-FOLLOWUP_INDEX = "followup-index/"
-REPLIES = "replies/"
-MESSAGES = "messages/"
 
 
 class Followup(Construct):
@@ -53,8 +49,12 @@ class Followup(Construct):
         # Reads replies (decrypt: purpose `reply` only) and the code mappings; writes messages it
         # can encrypt (purpose `message`) but never read back. It can never decrypt a report.
         # ...and the case state, to show the child where things stand (SSE-S3, no personal data).
-        storage.allow(role, ["s3:GetObject"], [FOLLOWUP, REPLIES, CASES_PREFIX])
-        storage.allow(role, ["s3:PutObject"], [MESSAGES])
+        storage.allow(
+            role,
+            ["s3:GetObject"],
+            [layout.FOLLOWUP_PREFIX, layout.REPLIES_PREFIX, layout.CASES_PREFIX],
+        )
+        storage.allow(role, ["s3:PutObject"], [layout.MESSAGES_PREFIX])
         # Listing replies and messages; also makes an unknown code's GET a 404, not a 403.
         storage.allow_list(role)
         storage.allow_reports_key(role, ["kms:Decrypt"], purpose="reply")
@@ -62,24 +62,31 @@ class Followup(Construct):
         storage.allow_storage_key(role, ["kms:Decrypt", "kms:GenerateDataKey"])
         self.secret.grant_read(role)
         for path, name in (
-            ("/api/followup/read", "FollowupRead"),
-            ("/api/followup/messages", "FollowupMessages"),
+            (routes.FOLLOWUP_READ_PATH, "FollowupRead"),
+            (routes.FOLLOWUP_MESSAGES_PATH, "FollowupMessages"),
         ):
             api.add_function_route(path, [apigwv2.HttpMethod.POST], self.function.function, name)
 
         # The intake issues a code with every accepted report: the mapping and its index entry.
         intake = api.intake
         intake.function.add_environment("FOLLOWUP_SECRET_ID", self.secret.secret_arn)
-        storage.allow(intake.role, ["s3:PutObject"], [FOLLOWUP, FOLLOWUP_INDEX])
+        storage.allow(
+            intake.role, ["s3:PutObject"], [layout.FOLLOWUP_PREFIX, layout.FOLLOWUP_INDEX_PREFIX]
+        )
         self.secret.grant_read(intake.role)
 
         # The API persons (api-inbox): reply, read the thread, delete it with the report.
         readers = storage.readers_role
-        storage.allow(readers, ["s3:PutObject"], [REPLIES])
+        storage.allow(readers, ["s3:PutObject"], [layout.REPLIES_PREFIX])
         storage.allow(
             readers,
             ["s3:GetObject", "s3:DeleteObject", "s3:DeleteObjectVersion"],
-            [REPLIES, MESSAGES, FOLLOWUP, FOLLOWUP_INDEX],
+            [
+                layout.REPLIES_PREFIX,
+                layout.MESSAGES_PREFIX,
+                layout.FOLLOWUP_PREFIX,
+                layout.FOLLOWUP_INDEX_PREFIX,
+            ],
         )
         storage.allow_reports_key(readers, ["kms:GenerateDataKey"], purpose="reply")
         for purpose in ("reply", "message"):

@@ -11,13 +11,15 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from reportdesk.core import layout
+
 REGION = "eu-west-1"
 SENDER = "meldingen@example.org"
 RECIPIENTS = ("api-lien@example.org", "api-ellen@example.org")
 # The maintainers: the weekly overview goes to them (alarm_emails in a deployment).
 MAINTAINERS = ("beheer@example.org",)
 # Objects the mailer announces: reports, and the children's follow-up messages.
-REPORTS_PREFIXES = ("reports/", "messages/")
+REPORTS_PREFIXES = layout.ANNOUNCED_PREFIXES
 
 
 _S3_WRITE_LOCK = threading.Lock()

@@ -12,17 +12,17 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_ses as ses
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
+from reportdesk.core import layout
 
 from infra.config import Config
-from infra.followup import MESSAGES
 from infra.functions import PythonFunction
-from infra.storage import REPORTS, ReportsStorage
+from infra.storage import ReportsStorage
 
 MAX_RECEIVES = 5
 # Below the mailer's 120 s lease (reportdesk.mailer.handler.LEASE_SECONDS) and 5 min digest grace.
 MAILER_TIMEOUT_SECONDS = 30
 # The mailer's own keys (README "Storage layout"): leases, hourly slots, digest entries, markers.
-MAILER_WRITES = ("notified/", "notifying/", "mailcap/", "digest/", "digest-sent/")
+MAILER_WRITES = layout.MAILER_PREFIXES
 
 
 class Notifications(Construct):
@@ -58,7 +58,7 @@ class Notifications(Construct):
             dead_letter_queue=sqs.DeadLetterQueue(queue=self.dlq, max_receive_count=MAX_RECEIVES),
         )
         # New reports and the children's follow-up messages are announced to the API persons.
-        storage.send_created_events([REPORTS, MESSAGES], self.queue)
+        storage.send_created_events(list(layout.ANNOUNCED_PREFIXES), self.queue)
 
         identity_name = config.ses_domain or config.sender
         self.identity = ses.EmailIdentity(
@@ -137,9 +137,9 @@ class Notifications(Construct):
         for fn in (self.mailer, self.digest):
             fn.role.add_to_principal_policy(self.send_email)
             # HEAD (s3:GetObject) of reports reads metadata only: no kms:Decrypt anywhere.
-            storage.allow(fn.role, ["s3:GetObject"], [REPORTS, MESSAGES, *MAILER_WRITES])
+            storage.allow(fn.role, ["s3:GetObject"], [*layout.ANNOUNCED_PREFIXES, *MAILER_WRITES])
             storage.allow(fn.role, ["s3:PutObject"], MAILER_WRITES)
             # A cap slot is given back when SES refused the e-mail.
-            storage.allow(fn.role, ["s3:DeleteObject"], ["mailcap/"])
+            storage.allow(fn.role, ["s3:DeleteObject"], [layout.MAILCAP_PREFIX])
             storage.allow_list(fn.role)
             storage.allow_storage_key(fn.role, ["kms:GenerateDataKey"])

@@ -1,4 +1,5 @@
-"""Bundle the Lambda code without Docker: arm64 / Python 3.13 wheels plus `functions/reportdesk`.
+"""Bundle the Lambda code without Docker: arm64 / Python 3.13 wheels plus `functions/reportdesk`,
+without what only the `api-inbox` command line uses (`reportdesk/cli`, `rich`).
 
 Usage: python -m infra.package [TARGET_DIR] (default build/lambda). The CDK app runs the same
 bundling through `LocalBundling` when it deploys.
@@ -19,8 +20,10 @@ from aws_cdk import ILocalBundling
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "functions"
 DEFAULT_TARGET = ROOT / "build" / "lambda"
-# Only the api-inbox command line uses these; the functions never import them.
+# Only the api-inbox command line uses these; the functions never import them. `rich` is the `cli`
+# extra of pyproject.toml, so it is not among the dependencies anyway; this is a second guard.
 NOT_IN_LAMBDA = frozenset({"rich"})
+NOT_IN_LAMBDA_PACKAGES = frozenset({"cli"})
 # The Lambda runtime: keep in step with `RUNTIME` and `ARCHITECTURE` in infra/functions.py.
 PIP_PLATFORM = (
     "--platform=manylinux2014_aarch64",
@@ -60,11 +63,21 @@ def bundle(target: Path) -> None:
         ],
         check=True,
     )
+    copy_source(target)
+
+
+def _not_bundled(directory: str, names: list[str]) -> set[str]:
+    """What `copytree` leaves out: caches, and the command line's subpackages."""
+    left_out = {name for name in names if name == "__pycache__" or name.endswith(".pyc")}
+    if Path(directory) == SOURCE / "reportdesk":
+        left_out |= NOT_IN_LAMBDA_PACKAGES & set(names)
+    return left_out
+
+
+def copy_source(target: Path) -> None:
+    """Our package into `target`, without the command line (`reportdesk/cli`)."""
     shutil.copytree(
-        SOURCE / "reportdesk",
-        target / "reportdesk",
-        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
-        dirs_exist_ok=True,
+        SOURCE / "reportdesk", target / "reportdesk", ignore=_not_bundled, dirs_exist_ok=True
     )
 
 

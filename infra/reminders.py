@@ -14,28 +14,14 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_scheduler_targets as targets
 from constructs import Construct
-from reportdesk.cases.state import CASES_PREFIX
-from reportdesk.reminders.store import REMINDED_PREFIX
+from reportdesk.core import layout
 
 from infra import nag
 from infra.config import Config
-from infra.followup import FOLLOWUP, FOLLOWUP_INDEX, MESSAGES, REPLIES
 from infra.functions import PythonFunction
 from infra.notifications import Notifications
-from infra.storage import REPORTS, ReportsStorage
+from infra.storage import ReportsStorage
 
-# Every prefix that holds a trace of a report (cases.delete.delete_every_trace).
-TRACES = (
-    REPORTS,
-    REPLIES,
-    MESSAGES,
-    FOLLOWUP,
-    FOLLOWUP_INDEX,
-    "notified/",
-    "notifying/",
-    "digest/",
-    CASES_PREFIX,
-)
 DAILY = scheduler.ScheduleExpression.cron(
     minute="0", hour="9", week_day="MON-FRI", time_zone=TimeZone.EUROPE_BRUSSELS
 )
@@ -103,18 +89,25 @@ class Reminders(Construct):
                 )
             )
             # HEAD of reports (metadata); case states. No KMS: a report body stays unreadable.
-            storage.allow(role, ["s3:GetObject"], [REPORTS, CASES_PREFIX])
-            storage.allow(role, ["s3:PutObject", "s3:DeleteObject"], [REMINDED_PREFIX])
+            storage.allow(role, ["s3:GetObject"], [layout.REPORTS_PREFIX, layout.CASES_PREFIX])
+            storage.allow(role, ["s3:PutObject", "s3:DeleteObject"], [layout.REMINDED_PREFIX])
         # Retention: closed reports whose day has come, with every trace and every version.
         storage.allow(
-            self.reminders.role, ["s3:DeleteObject", "s3:DeleteObjectVersion"], list(TRACES)
+            self.reminders.role,
+            ["s3:DeleteObject", "s3:DeleteObjectVersion"],
+            list(layout.TRACE_PREFIXES),
         )
         # `api-inbox delete` removes every trace too (cases.delete): the readers' other deletes
         # (reports, thread, code mappings) are granted with their reads.
         storage.allow(
             storage.readers_role,
             ["s3:DeleteObject", "s3:DeleteObjectVersion"],
-            ["notified/", "notifying/", "digest/", CASES_PREFIX],
+            [
+                layout.NOTIFIED_PREFIX,
+                layout.NOTIFYING_PREFIX,
+                layout.DIGEST_PREFIX,
+                layout.CASES_PREFIX,
+            ],
         )
         self.overview.role.add_to_principal_policy(
             iam.PolicyStatement(

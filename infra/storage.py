@@ -17,18 +17,14 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
+from reportdesk.core import layout
 
 from infra import nag
 from infra.config import Config
 
-REPORTS = "reports/"
-CHALLENGES = "challenges/"
-# The mailer's bookkeeping (README "Storage layout"): short-lived, unlike the `notified/` markers.
-SHORT_LIVED = (CHALLENGES, "mailcap/", "notifying/")
-# Kept as long as a report would be: markers and digest entries, no content.
-BOOKKEEPING = ("notified/", "digest/", "digest-sent/")
-# The reminders' "sent today" and "sent this week" markers.
+# The reminders' "sent today" and "sent this week" markers outlive their week.
 REMINDED_DAYS = 8
+
 # Root may manage the reports key (and change its policy, which CloudTrail records) but not use it.
 KEY_ADMIN_ACTIONS = (
     "kms:Create*",
@@ -111,18 +107,17 @@ class ReportsStorage(Construct):
                     expired_object_delete_marker=True,
                     abort_incomplete_multipart_upload_after=Duration.days(1),
                 ),
-                # The mailer's bookkeeping names reports but holds none of their case.
                 *(
                     s3.LifecycleRule(
                         id=prefix.rstrip("/"),
                         prefix=prefix,
                         expiration=Duration.days(config.retention_days),
                     )
-                    for prefix in BOOKKEEPING
+                    for prefix in layout.BOOKKEEPING_PREFIXES
                 ),
                 s3.LifecycleRule(
                     id="reminded",
-                    prefix="reminded/",
+                    prefix=layout.REMINDED_PREFIX,
                     expiration=Duration.days(REMINDED_DAYS),
                 ),
                 *(
@@ -132,7 +127,7 @@ class ReportsStorage(Construct):
                         expiration=Duration.days(1),
                         noncurrent_version_expiration=Duration.days(1),
                     )
-                    for prefix in SHORT_LIVED
+                    for prefix in layout.SHORT_LIVED_PREFIXES
                 ),
             ],
         )
@@ -160,7 +155,7 @@ class ReportsStorage(Construct):
                 "s3:DeleteObject",
                 "s3:DeleteObjectVersion",
             ],
-            [REPORTS],
+            [layout.REPORTS_PREFIX],
         )
         self.allow_reports_key(self.readers_role, ["kms:Decrypt"], purpose="report")
         self.allow_storage_key(self.readers_role, ["kms:Decrypt"])

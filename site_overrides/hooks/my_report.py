@@ -13,9 +13,8 @@ from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
-from reportdesk.core import model
+from reportdesk.core import model, routes
 from reportdesk.core.texts import TEXTS, text
-from reportdesk.followup import handler as followup
 
 MARKER: Final = "<!-- my-report -->"
 # Loaded only on the page with the form (read by main.html).
@@ -28,8 +27,8 @@ def script_data(language: str) -> Markup:
     """The script's JSON data block; `<`, `>` and `&` escaped so it cannot end the element."""
     data = {
         "language": language,
-        "read_url": followup.READ_PATH,
-        "messages_url": followup.MESSAGES_PATH,
+        "read_url": routes.FOLLOWUP_READ_PATH,
+        "messages_url": routes.FOLLOWUP_MESSAGES_PATH,
         "texts": {key: text(key, language) for key in TEXTS if key.startswith("followup.")},
         "rules": {"message_min": model.MESSAGE_MIN, "message_max": model.MESSAGE_MAX},
     }
@@ -44,7 +43,7 @@ def render(config: MkDocsConfig, language: str) -> str:
         return Markup.escape(text(key, language))
 
     page = {
-        "read_url": followup.READ_PATH,
+        "read_url": routes.FOLLOWUP_READ_PATH,
         "language": language,
         "client_json": script_data(language),
     }

@@ -14,7 +14,7 @@ from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
-from reportdesk.core import model
+from reportdesk.core import model, routes
 from reportdesk.core.texts import TEXTS, text
 from reportdesk.intake import challenge
 from reportdesk.intake import page as answer_page
@@ -24,8 +24,8 @@ MARKER: Final = "<!-- report-form -->"
 STYLES = ["assets/stylesheets/form.css"]
 SCRIPTS = ["assets/javascripts/altcha-solver.js", "assets/javascripts/report-form.js"]
 TEMPLATE: Final = "partials/report-form.html"
-ACTION: Final = "/api/reports"
-CHALLENGE_URL: Final = "/api/challenge"
+ACTION: Final = routes.REPORTS_PATH
+CHALLENGE_URL: Final = routes.CHALLENGE_PATH
 # What the page's script needs besides the error messages (error.*) and answers (answer.*).
 SCRIPT_TEXTS: Final = (
     "form.sending",
@@ -55,12 +55,12 @@ def rules() -> dict[str, Any]:
         "name_max": model.NAME_MAX,
         "email_max": model.EMAIL_MAX,
         "min_fill_seconds": challenge.MIN_FILL_SECONDS,
-        "email": model._EMAIL_RE.pattern,
-        "phone_chars": model._PHONE_CHARS_RE.pattern,
-        "phone_separators": model._PHONE_SEPARATORS_RE.pattern,
-        "phone_belgian": model._BELGIAN_PHONE_RE.pattern,
-        "phone_international": model._INTERNATIONAL_PHONE_RE.pattern,
-        "control": model._CONTROL_RE.pattern,
+        "email": model.EMAIL_RE.pattern,
+        "phone_chars": model.PHONE_CHARS_RE.pattern,
+        "phone_separators": model.PHONE_SEPARATORS_RE.pattern,
+        "phone_belgian": model.BELGIAN_PHONE_RE.pattern,
+        "phone_international": model.INTERNATIONAL_PHONE_RE.pattern,
+        "control": model.CONTROL_RE.pattern,
     }
 
 

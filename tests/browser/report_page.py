@@ -14,7 +14,6 @@ from reportdesk.intake.challenge import MIN_FILL_SECONDS
 
 from tests.local.local_process import SITE, LocalServer
 
-LANGUAGES = ("nl", "fr", "en")
 REPORT_PATH = {"nl": "/report/", "fr": "/fr/report/", "en": "/en/report/"}
 TITLE_PREFIX = {"nl": "Fout: ", "fr": "Erreur : ", "en": "Error: "}
 # axe-core as shipped in the axe-playwright-python package.

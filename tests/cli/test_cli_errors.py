@@ -8,7 +8,7 @@ from pathlib import Path
 import boto3
 import pytest
 from moto.core.authorization import enable_iam_authentication
-from reportdesk.cli.main import TAMPERED
+from reportdesk.cases.store import TAMPERED
 
 from infra.local_aws import Resources
 from tests.cli.conftest import Inbox, Run, StoreReport

@@ -15,6 +15,7 @@ from typing import Any
 import boto3
 import pytest
 from reportdesk.intake import challenge
+from reportdesk.runtime import aws
 
 from infra.local_aws import Resources
 from tests.intake.conftest import Answer, Bucket, Invoke, Telemetry
@@ -301,7 +302,6 @@ def test_retry_after_kms_failure_with_the_same_solution_is_verified(
     post_json: PostJson, bucket: Bucket, solved: str
 ) -> None:
     from botocore.exceptions import EndpointConnectionError
-    from reportdesk.intake import handler as intake
 
     kms_down = True
 
@@ -311,7 +311,7 @@ def test_retry_after_kms_failure_with_the_same_solution_is_verified(
 
     submission_id = str(uuid.uuid4())
     # KMS clients copy the session's handlers when made: the handler stays, its switch flips.
-    events = intake._clients(bucket.resources.region)[0].get_component("event_emitter")
+    events = aws.clients(bucket.resources.region).session.get_component("event_emitter")
     events.register_first("before-send.kms", unreachable)
     try:
         assert send(post_json, altcha=solved, submission_id=submission_id).status == 503

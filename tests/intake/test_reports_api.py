@@ -13,6 +13,7 @@ import pytest
 from botocore.exceptions import EndpointConnectionError
 from reportdesk.core import crypto, reference
 from reportdesk.core.model import ReportDocument
+from reportdesk.runtime import aws
 
 from tests.intake.conftest import Answer, Bucket, Invoke
 
@@ -217,10 +218,8 @@ def test_fifty_concurrent_identical_submissions_store_one_object(
 
 def test_intake_only_writes_to_s3(post_json: PostJson) -> None:
     """The function's role may write reports and markers, never read them (infra/api.py)."""
-    from reportdesk.intake import handler as intake
-
     calls: list[str] = []
-    s3 = intake._clients(os.environ["AWS_DEFAULT_REGION"])[1]
+    s3 = aws.clients(os.environ["AWS_DEFAULT_REGION"]).s3
 
     def record(model: Any, **kwargs: Any) -> None:
         calls.append(model.name)
@@ -352,9 +351,8 @@ def kms_down() -> Iterator[None]:
     """KMS unreachable for the function, injected in botocore's event system under the client the
     Encryption SDK makes (from the function's botocore session, for this test's new key).
     """
-    from reportdesk.intake import handler as intake
 
-    events = intake._clients(os.environ["AWS_DEFAULT_REGION"])[0].get_component("event_emitter")
+    events = aws.clients(os.environ["AWS_DEFAULT_REGION"]).session.get_component("event_emitter")
     events.register_first("before-send.kms", _unreachable)
     yield
     events.unregister("before-send.kms", _unreachable)
@@ -363,9 +361,8 @@ def kms_down() -> Iterator[None]:
 @pytest.fixture
 def s3_down() -> Iterator[None]:
     """S3 unreachable for the function's S3 client (registered first, so before moto answers)."""
-    from reportdesk.intake import handler as intake
 
-    events = intake._clients(os.environ["AWS_DEFAULT_REGION"])[1].meta.events
+    events = aws.clients(os.environ["AWS_DEFAULT_REGION"]).s3.meta.events
     events.register_first("before-send.s3", _unreachable)
     yield
     events.unregister("before-send.s3", _unreachable)
@@ -410,10 +407,9 @@ def test_missing_bucket_is_503(post_json: PostJson, bucket: Bucket) -> None:
 def test_retry_after_503_stores_the_report_once_with_the_same_reference(
     post_json: PostJson, bucket: Bucket
 ) -> None:
-    from reportdesk.intake import handler as intake
 
     sent = full_report()
-    events = intake._clients(os.environ["AWS_DEFAULT_REGION"])[1].meta.events
+    events = aws.clients(os.environ["AWS_DEFAULT_REGION"]).s3.meta.events
     events.register_first("before-send.s3", _unreachable)
     try:
         assert post_json(sent).status == 503

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import json
 
-from infra.local_server import http_api_event, http_api_response, sqs_event
+from infra.local.events import http_api_event, http_api_response, sqs_event
 
 FORM = [("Content-Type", "application/x-www-form-urlencoded"), ("Host", "127.0.0.1:8000")]
 

@@ -10,8 +10,8 @@ from urllib.parse import unquote_plus
 import boto3
 import pytest
 
+from infra.local.pollers import QueueConsumer
 from infra.local_aws import Resources
-from infra.local_server import QueueConsumer
 
 
 def queued_counts(resources: Resources) -> tuple[int, int]:

@@ -23,8 +23,9 @@ from botocore.client import BaseClient
 from botocore.exceptions import ClientError
 from moto import mock_aws
 
+from infra.local.events import LambdaContext, http_api_event, sqs_event
 from infra.local_aws import REGION, Resources, create_resources
-from infra.local_server import FAKE_CREDENTIALS, LambdaContext, http_api_event, sqs_event
+from infra.local_server import FAKE_CREDENTIALS
 
 REPORTS_PATH = "/api/reports"
 # Said to the child (nl, fr, en) whenever nothing could be stored: try again later.

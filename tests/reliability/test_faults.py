@@ -216,7 +216,7 @@ def test_every_message_delivered_twice_sends_one_email_per_report(
 ) -> None:
     from reportdesk.mailer import handler as mailer
 
-    from infra.local_server import LambdaContext, sqs_event
+    from infra.local.events import LambdaContext, sqs_event
 
     references = store_reports(4)
     sqs = boto3.client("sqs", region_name=resources.region)
@@ -241,7 +241,7 @@ def test_concurrent_first_deliveries_send_one_email_per_report(
 ) -> None:
     from reportdesk.mailer import handler as mailer
 
-    from infra.local_server import LambdaContext, sqs_event
+    from infra.local.events import LambdaContext, sqs_event
 
     references = store_reports(4)
     sqs = boto3.client("sqs", region_name=resources.region)

@@ -19,8 +19,9 @@ import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 
+from infra.local.events import http_api_event
 from infra.local_aws import REGION, Resources, create_resources
-from infra.local_server import FAKE_CREDENTIALS, http_api_event
+from infra.local_server import FAKE_CREDENTIALS
 from tests.reliability import intake_worker
 from tests.reliability.conftest import Bucket
 

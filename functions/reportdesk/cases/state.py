@@ -16,7 +16,7 @@ from typing import Any, Final, Literal, get_args
 from botocore.exceptions import BotoCoreError, ClientError
 
 from reportdesk.core.clock import brussels_date
-from reportdesk.intake.storage import StorageUnavailable
+from reportdesk.core.s3 import StorageUnavailable
 
 CASES_PREFIX: Final = "cases/"
 SCHEMA: Final = 1

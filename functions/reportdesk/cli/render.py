@@ -8,13 +8,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TextIO
-from zoneinfo import ZoneInfo
 
 from rich.console import Console, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-BRUSSELS = ZoneInfo("Europe/Brussels")
+from reportdesk.cases.store import ReportRow
+from reportdesk.core import clock
 
 # Terminal control characters in a report could rewrite the screen or the clipboard of the reader;
 # they are shown as visible escapes instead. Newlines and tabs are kept: they are the writer's text.
@@ -27,29 +27,17 @@ _NOT_DETAILS = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class ReportRow:
-    """One report as `list` shows it, built from object metadata and tags (never decrypted)."""
-
-    reference: str
-    report_id: str
-    received: datetime | None
-    language: str
-    triage: str
-    contact_wanted: bool | None
-    status: str
-
-    def as_json(self) -> dict[str, Any]:
-        """The stable JSON form documented in the README ("Reading reports")."""
-        return {
-            "reference": self.reference,
-            "report_id": self.report_id,
-            "received": utc_iso(self.received),
-            "language": self.language,
-            "status": self.status,
-            "triage": self.triage,
-            "contact_wanted": self.contact_wanted,
-        }
+def row_json(row: ReportRow) -> dict[str, Any]:
+    """The stable JSON form of a listed report (API persons' guide, "Reading reports")."""
+    return {
+        "reference": row.reference,
+        "report_id": row.report_id,
+        "received": utc_iso(row.received),
+        "language": row.language,
+        "status": row.status,
+        "triage": row.triage,
+        "contact_wanted": row.contact_wanted,
+    }
 
 
 def safe(text: str) -> str:
@@ -59,16 +47,12 @@ def safe(text: str) -> str:
 
 def utc_iso(moment: datetime | None) -> str | None:
     """ISO 8601 in UTC with a `Z`, as stored by the intake."""
-    if moment is None:
-        return None
-    return moment.astimezone(ZoneInfo("UTC")).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return None if moment is None else clock.utc_iso(moment)
 
 
 def local_time(moment: datetime | None) -> str:
     """The moment in Brussels time, the way the API persons read a clock."""
-    if moment is None:
-        return "?"
-    return moment.astimezone(BRUSSELS).strftime("%Y-%m-%d %H:%M")
+    return "?" if moment is None else clock.brussels_minute(moment)
 
 
 def yes_no(value: bool | None) -> str:

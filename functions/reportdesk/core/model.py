@@ -24,7 +24,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from reportdesk.core.texts import TEXTS
+from reportdesk.core.texts import TEXTS, Language
 
 SCHEMA_VERSION: Final = 1
 MESSAGE_MIN: Final = 10
@@ -33,25 +33,25 @@ WHEN_MAX: Final = 200
 NAME_MAX: Final = 100
 EMAIL_MAX: Final = 254
 
-Language = Literal["nl", "fr", "en"]
 Organisation = Literal[
     "kinderrechtencoalitie", "kenniscentrum-kinderrechten", "tzitemzo", "unknown", "other"
 ]
 AgeGroup = Literal["under-12", "12-15", "16-18", "over-18"]
 Triage = Literal["verified", "unverified", "suspected_spam"]
 
+# Public: the report form's script checks the same patterns (site hook).
 # ASCII only and no control characters, so an address can never smuggle a header line.
-_EMAIL_RE: Final = re.compile(
+EMAIL_RE: Final = re.compile(
     r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
     r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
 )
 # Digits with the separators people type; then a Belgian number (0470 12 34 56, 02 123 45 67,
 # +32 / 0032 ...) or an international one in E.164 form (+ and 8 to 15 digits).
-_PHONE_CHARS_RE: Final = re.compile(r"\+?[0-9 ./()-]{8,30}")
-_PHONE_SEPARATORS_RE: Final = re.compile(r"[ ./()-]")
-_BELGIAN_PHONE_RE: Final = re.compile(r"(?:0|\+32|0032)[1-9][0-9]{7,8}")
-_INTERNATIONAL_PHONE_RE: Final = re.compile(r"(?:\+|00)[1-9][0-9]{7,14}")
-_CONTROL_RE: Final = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+PHONE_CHARS_RE: Final = re.compile(r"\+?[0-9 ./()-]{8,30}")
+PHONE_SEPARATORS_RE: Final = re.compile(r"[ ./()-]")
+BELGIAN_PHONE_RE: Final = re.compile(r"(?:0|\+32|0032)[1-9][0-9]{7,8}")
+INTERNATIONAL_PHONE_RE: Final = re.compile(r"(?:\+|00)[1-9][0-9]{7,14}")
+CONTROL_RE: Final = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _TRUE_WORDS: Final = frozenset({"true", "yes", "on", "1"})
 _FALSE_WORDS: Final = frozenset({"false", "no", "off", "0", ""})
 
@@ -73,21 +73,21 @@ def _blank_to_none(value: Any) -> Any:
 
 
 def _one_line(value: str) -> str:
-    if _CONTROL_RE.search(value):
+    if CONTROL_RE.search(value):
         raise PydanticCustomError("invalid", "line breaks or control characters")
     return value
 
 
 def _email(value: str) -> str:
-    if not _EMAIL_RE.fullmatch(value):
+    if not EMAIL_RE.fullmatch(value):
         raise PydanticCustomError("invalid", "not an e-mail address")
     return value
 
 
 def _phone(value: str) -> str:
-    digits = _PHONE_SEPARATORS_RE.sub("", value)
-    if not _PHONE_CHARS_RE.fullmatch(value) or not (
-        _BELGIAN_PHONE_RE.fullmatch(digits) or _INTERNATIONAL_PHONE_RE.fullmatch(digits)
+    digits = PHONE_SEPARATORS_RE.sub("", value)
+    if not PHONE_CHARS_RE.fullmatch(value) or not (
+        BELGIAN_PHONE_RE.fullmatch(digits) or INTERNATIONAL_PHONE_RE.fullmatch(digits)
     ):
         raise PydanticCustomError("invalid", "not a phone number")
     return value

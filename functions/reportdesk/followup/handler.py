@@ -1,44 +1,34 @@
-"""The follow-up Lambda (`reportdesk.followup.handler`): `POST /api/followup/read` and
-`POST /api/followup/messages`, JSON or form posts; the work is in `followup_store`.
+"""The follow-up Lambda (`reportdesk.followup.handler.handler`): `POST /api/followup/read` and
+`POST /api/followup/messages`, JSON or form posts; the work is in `followup.store`.
 
 The child's code is a secret: it is never logged, never put in a metric, never stored.
 """
 
 from __future__ import annotations
 
-import functools
-import os
 from datetime import UTC, datetime
 from typing import Annotated, Any, Final
 
-import boto3
-import botocore.session
-from aws_lambda_powertools import Logger, Metrics
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
-from aws_lambda_powertools.event_handler.exceptions import NotFoundError
-from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
+from aws_lambda_powertools.event_handler import Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
 from reportdesk.cases import retention
 from reportdesk.cases import state as casestate
+from reportdesk.core import routes
+from reportdesk.core.clock import utc_iso
 from reportdesk.core.crypto import DecryptionFailed, EncryptionUnavailable
-from reportdesk.core.model import MESSAGE_MAX, MESSAGE_MIN, Language, Text
+from reportdesk.core.model import MESSAGE_MAX, MESSAGE_MIN, Text
 from reportdesk.core.reference import reference_for
-from reportdesk.core.texts import text
+from reportdesk.core.s3 import StorageUnavailable
+from reportdesk.core.texts import Language, text
 from reportdesk.followup import page as followup_page
 from reportdesk.followup import store as followup_store
-from reportdesk.intake import submission
-from reportdesk.intake.storage import StorageUnavailable
-from reportdesk.runtime import http_io
+from reportdesk.runtime import aws, http_io
+from reportdesk.runtime.function import entry, handle_errors, http_function
 from reportdesk.runtime.http_io import Request
+from reportdesk.runtime.settings import Settings, secret_id
 
-READ_PATH: Final = "/api/followup/read"
-MESSAGES_PATH: Final = "/api/followup/messages"
-_CLIENT_CONFIG: Final = Config(
-    connect_timeout=3, read_timeout=8, retries={"mode": "standard", "max_attempts": 3}
-)
 _MESSAGE_CODES: Final = {
     "missing": "required",
     "required": "required",
@@ -47,9 +37,7 @@ _MESSAGE_CODES: Final = {
     "too_long": "too_long",
 }
 
-app = APIGatewayHttpResolver(debug=False)
-logger = Logger(service="followup")
-metrics = Metrics(namespace=http_io.METRICS_NAMESPACE, service="followup")
+app, logger, metrics = http_function("followup")
 
 
 class Unavailable(Exception):
@@ -78,37 +66,26 @@ class MessageIn(ReadIn):
         return value.strip() if isinstance(value, str) else value
 
 
-@functools.cache
-def _clients(region: str) -> tuple[Any, Any, Any]:
-    """The botocore session and the S3 and Secrets Manager clients, made once per container."""
-    session = botocore.session.get_session()
-    boto = boto3.Session(botocore_session=session, region_name=region)
-    return (
-        session,
-        boto.client("s3", config=_CLIENT_CONFIG),
-        boto.client("secretsmanager", config=_CLIENT_CONFIG),
-    )
-
-
-@functools.cache
-def _cached_secret(secret_id: str, region: str) -> str:
-    value = _clients(region)[2].get_secret_value(SecretId=secret_id)["SecretString"]
-    return str(value)
+def _settings() -> Settings:
+    try:
+        return Settings.from_environment()
+    except KeyError as error:
+        raise Unavailable("settings_missing") from error
 
 
 def _secret() -> str:
     try:
-        return _cached_secret(os.environ["FOLLOWUP_SECRET_ID"], os.environ["AWS_DEFAULT_REGION"])
-    except (BotoCoreError, ClientError, KeyError) as error:
+        return aws.secret(secret_id("FOLLOWUP_SECRET_ID"), _settings().region)
+    except aws.SECRET_FAILURES as error:
         raise Unavailable("secret_unavailable") from error
 
 
 def _s3() -> Any:
-    return _clients(os.environ["AWS_DEFAULT_REGION"])[1]
+    return aws.clients(_settings().region).s3
 
 
 def _bucket() -> str:
-    return os.environ["REPORTS_BUCKET"]
+    return _settings().bucket
 
 
 def _request() -> Request | Response[str]:
@@ -153,10 +130,6 @@ def _find_report(code: str) -> str | None:
     return followup_store.find_report(_s3(), _bucket(), _secret(), code)
 
 
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-
-
 def _status_steps(s3: Any, report_id: str) -> list[tuple[str, datetime]]:
     """The child's view of the case state: received, read, in progress, handled, with days."""
     state = casestate.read(s3, _bucket(), report_id)
@@ -164,7 +137,7 @@ def _status_steps(s3: Any, report_id: str) -> list[tuple[str, datetime]]:
     return retention.child_history(state, received)
 
 
-@app.post(READ_PATH)
+@app.post(routes.FOLLOWUP_READ_PATH)
 def read() -> Response[str]:
     request = _request()
     if isinstance(request, Response):
@@ -176,8 +149,9 @@ def read() -> Response[str]:
     report_id = _find_report(wanted.code)
     if report_id is None:
         return _not_found(request.language, request.form)
-    session, s3, _ = _clients(os.environ["AWS_DEFAULT_REGION"])
-    key_arn = os.environ["KMS_KEY_ARN"]
+    settings = _settings()
+    clients = aws.clients(settings.region)
+    session, s3, key_arn = clients.session, clients.s3, settings.key_arn
     replies = [
         (
             entry.sent_at,
@@ -204,9 +178,9 @@ def read() -> Response[str]:
         {
             "reference": reference,
             "status": steps[-1][0],
-            "status_history": [{"status": status, "at": _iso(at)} for status, at in steps],
-            "replies": [{"date": _iso(sent), "text": reply} for sent, reply in replies],
-            "messages": [{"date": _iso(sent)} for sent in messages],
+            "status_history": [{"status": status, "at": utc_iso(at)} for status, at in steps],
+            "replies": [{"date": utc_iso(sent), "text": reply} for sent, reply in replies],
+            "messages": [{"date": utc_iso(sent)} for sent in messages],
         },
     )
 
@@ -232,7 +206,7 @@ def _message_problem(error: ValidationError, request: Request) -> Response[str]:
     return _problem(400, "followup.error.request", language, form)
 
 
-@app.post(MESSAGES_PATH)
+@app.post(routes.FOLLOWUP_MESSAGES_PATH)
 def write_message() -> Response[str]:
     request = _request()
     if isinstance(request, Response):
@@ -244,14 +218,16 @@ def write_message() -> Response[str]:
     report_id = _find_report(message.code)
     if report_id is None:
         return _not_found(request.language, request.form)
-    session, s3, _ = _clients(os.environ["AWS_DEFAULT_REGION"])
+    settings = _settings()
+    clients = aws.clients(settings.region)
+    session, s3 = clients.session, clients.s3
     entry = followup_store.store_entry(
         s3,
         _bucket(),
         "message",
         report_id,
         message.message,
-        key_arn=os.environ["KMS_KEY_ARN"],
+        key_arn=settings.key_arn,
         botocore_session=session,
         now=datetime.now(UTC),
         metadata={"reference": reference_for(report_id), "language": message.language},
@@ -261,21 +237,17 @@ def write_message() -> Response[str]:
     if request.form:
         return http_io.html_answer(201, followup_page.sent_page(request.language))
     return http_io.json_answer(
-        201, {"reference": reference_for(report_id), "date": _iso(entry.sent_at)}
+        201, {"reference": reference_for(report_id), "date": utc_iso(entry.sent_at)}
     )
 
 
-@app.not_found
-def not_found(_error: NotFoundError) -> Response[str]:
-    language = submission.preferred_language(app.current_event.headers.get("accept-language"))
+def _unknown_route(language: Language) -> Response[str]:
     return http_io.json_answer(
         404, _errors("request", "not_found", "error.request.not_found", language)
     )
 
 
-# Powertools leaves this decorator untyped; the function itself is fully typed.
-@app.exception_handler(Exception)  # type: ignore[untyped-decorator]
-def unexpected(error: Exception) -> Response[str]:
+def _log_failure(error: Exception) -> None:
     # Only the type: an exception's message might quote a code or a message.
     expected = (Unavailable, StorageUnavailable, EncryptionUnavailable, DecryptionFailed)
     logger.error(
@@ -284,12 +256,12 @@ def unexpected(error: Exception) -> Response[str]:
         error=type(error).__name__,
         expected=isinstance(error, expected),
     )
-    language = submission.preferred_language(app.current_event.headers.get("accept-language"))
-    form = http_io.is_form(app.current_event)
-    return _problem(503, "followup.error.unavailable", language, form)
 
 
-@metrics.log_metrics(capture_cold_start_metric=True)
-@logger.inject_lambda_context(log_event=False, clear_state=True)
-def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    return app.resolve(event, context)
+handle_errors(
+    app,
+    not_found=_unknown_route,
+    unavailable=lambda language, form: _problem(503, "followup.error.unavailable", language, form),
+    log_failure=_log_failure,
+)
+handler = entry(app, logger, metrics)

@@ -1,6 +1,6 @@
 """The HTML pages that answer the "My report" forms when they are posted without JavaScript.
 
-Built like `answer_page`: the site's stylesheet only, no inline script or style.
+Built like `reportdesk.intake.page`: the site's stylesheet only, no inline script or style.
 """
 
 from __future__ import annotations
@@ -9,23 +9,18 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from html import escape
 from typing import Final
-from zoneinfo import ZoneInfo
 
+from reportdesk.core import routes
+from reportdesk.core.clock import BRUSSELS, child_datetime
 from reportdesk.core.texts import text
 from reportdesk.intake.page import _page, _urgent
 
-MESSAGES_ACTION: Final = "/api/followup/messages"
+MESSAGES_ACTION: Final = routes.FOLLOWUP_MESSAGES_PATH
 # The child lives in Belgium; tzdata is a dependency because Lambda has no system zone files.
-BRUSSELS: Final = ZoneInfo("Europe/Brussels")
 
 
 def _t(key: str, language: str) -> str:
     return escape(text(key, language))
-
-
-def local_date(moment: datetime) -> str:
-    """A moment as the child reads it: Belgian time, day/month/year hour:minute."""
-    return moment.astimezone(BRUSSELS).strftime("%d/%m/%Y %H:%M")
 
 
 def day_in_words(moment: datetime, language: str) -> str:
@@ -115,7 +110,7 @@ def thread_page(
             '<ol class="followup__replies">',
             *(
                 f'<li class="followup__reply"><p class="followup__date">'
-                f"{escape(local_date(sent))}</p>"
+                f"{escape(child_datetime(sent))}</p>"
                 f'<p class="followup__text">{_lines(reply)}</p></li>'
                 for sent, reply in replies
             ),
@@ -128,7 +123,7 @@ def thread_page(
             f'<p class="answer__text">{_t("followup.thread.messages_intro", language)}</p>',
             '<ul class="followup__messages">',
             *(
-                f"<li>{_t('followup.thread.sent_on', language)} {escape(local_date(sent))}</li>"
+                f"<li>{_t('followup.thread.sent_on', language)} {escape(child_datetime(sent))}</li>"
                 for sent in messages
             ),
             "</ul>",

@@ -11,25 +11,31 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Final, Literal
+from typing import Any, Final
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from reportdesk.core import crypto
+from reportdesk.core.layout import (
+    ENTRY_PREFIXES,
+    Kind,
+    entry_prefix,
+    index_key,
+    index_prefix,
+    mapping_key,
+)
 from reportdesk.core.reference import CROCKFORD_ALPHABET, is_report_id
-from reportdesk.intake.storage import StorageUnavailable
+from reportdesk.core.s3 import (
+    CONDITIONAL_WRITE_LOST,
+    NOT_FOUND,
+    StorageUnavailable,
+    delete_every_version,
+    error_code,
+)
 
 CODE_LENGTH: Final = 12
 CODE_BITS: Final = 60
-FOLLOWUP_PREFIX: Final = "followup/"
-FOLLOWUP_INDEX_PREFIX: Final = "followup-index/"
-REPLIES_PREFIX: Final = "replies/"
-MESSAGES_PREFIX: Final = "messages/"
 ENTRY_SCHEMA: Final = 1
-
-Kind = Literal["reply", "message"]
-# The kind of an entry is also its encryption context `purpose`, which the key policy checks.
-PREFIXES: Final[dict[Kind, str]] = {"reply": REPLIES_PREFIX, "message": MESSAGES_PREFIX}
 
 # Changing these labels makes every code ever given out unknown: never change them.
 _CODE_LABEL: Final = b"reportdesk/followup-code/v1\x00"
@@ -42,8 +48,6 @@ _SEPARATORS_RE: Final = re.compile("[\\s\\-\u2010-\u2015]")
 _TYPED_MAX: Final = 64
 _TIME_FORMAT: Final = "%Y%m%dT%H%M%S%fZ"
 _ENTRY_NAME_RE: Final = re.compile(r"(?P<time>\d{8}T\d{12}Z)-[0-9a-f]{8}")
-_NOT_FOUND: Final = frozenset({"404", "NoSuchKey", "NotFound"})
-_CONDITIONAL_CONFLICTS: Final = frozenset({"PreconditionFailed", "ConditionalRequestConflict"})
 
 
 def new_code() -> str:
@@ -73,20 +77,6 @@ def code_digest(secret: str, code: str) -> str:
     return _digest(secret, _CODE_LABEL, code)
 
 
-def mapping_key(digest: str) -> str:
-    """`followup/<hmac>`: its body is the report id."""
-    return f"{FOLLOWUP_PREFIX}{digest}"
-
-
-def index_key(report_id: str, digest: str) -> str:
-    """`followup-index/<report_id>/<hmac>`: lets a deletion find the report's mappings."""
-    return f"{FOLLOWUP_INDEX_PREFIX}{report_id}/{digest}"
-
-
-def _error_code(error: ClientError) -> str:
-    return str(error.response.get("Error", {}).get("Code", ""))
-
-
 def issue_code(s3: Any, bucket: str, secret: str, report_id: str) -> str:
     """A new code for the report, with its mapping stored; the code itself is stored nowhere."""
     try:
@@ -105,7 +95,7 @@ def issue_code(s3: Any, bucket: str, secret: str, report_id: str) -> str:
                 )
             except ClientError as error:
                 # Two equal 60-bit codes: practically never; then simply draw another.
-                if _error_code(error) in _CONDITIONAL_CONFLICTS:
+                if error_code(error) in CONDITIONAL_WRITE_LOST:
                     continue
                 raise
             return code
@@ -127,9 +117,9 @@ def find_report(s3: Any, bucket: str, secret: str, typed: str) -> str | None:
     try:
         body = s3.get_object(Bucket=bucket, Key=mapping_key(digest))["Body"].read()
     except ClientError as error:
-        if _error_code(error) in _NOT_FOUND:
+        if error_code(error) in NOT_FOUND:
             return None
-        raise StorageUnavailable(_error_code(error)) from error
+        raise StorageUnavailable(error_code(error)) from error
     except BotoCoreError as error:
         raise StorageUnavailable(type(error).__name__) from error
     report_id = bytes(body).decode("ascii", "replace")
@@ -140,7 +130,7 @@ def received_at(s3: Any, bucket: str, report_id: str) -> datetime | None:
     """When the report's first code was issued, which the intake does as it stores the report:
     the follow-up may list keys but not read the report's metadata."""
     try:
-        listing = s3.list_objects_v2(Bucket=bucket, Prefix=f"{FOLLOWUP_INDEX_PREFIX}{report_id}/")
+        listing = s3.list_objects_v2(Bucket=bucket, Prefix=index_prefix(report_id))
     except (BotoCoreError, ClientError) as error:
         raise StorageUnavailable(type(error).__name__) from error
     times = [item["LastModified"] for item in listing.get("Contents", [])]
@@ -157,12 +147,8 @@ class Entry:
     sent_at: datetime
 
 
-def _entry_prefix(kind: Kind, report_id: str) -> str:
-    return f"{PREFIXES[kind]}{report_id}/"
-
-
 def _entry(kind: Kind, report_id: str, key: str) -> Entry | None:
-    match = _ENTRY_NAME_RE.fullmatch(key.removeprefix(_entry_prefix(kind, report_id)))
+    match = _ENTRY_NAME_RE.fullmatch(key.removeprefix(entry_prefix(kind, report_id)))
     if match is None:
         return None
     sent_at = datetime.strptime(match["time"], _TIME_FORMAT).replace(tzinfo=UTC)
@@ -171,7 +157,7 @@ def _entry(kind: Kind, report_id: str, key: str) -> Entry | None:
 
 def entry_of_key(key: str) -> Entry | None:
     """The reply or message stored at `key` (`replies/<id>/<time>-<hex>`), or None."""
-    for kind, prefix in PREFIXES.items():
+    for kind, prefix in ENTRY_PREFIXES.items():
         report_id, _, _ = key.removeprefix(prefix).partition("/")
         if key.startswith(prefix) and is_report_id(report_id):
             return _entry(kind, report_id, key)
@@ -183,7 +169,7 @@ def entries(s3: Any, bucket: str, kind: Kind, report_id: str) -> list[Entry]:
     found: list[Entry] = []
     try:
         pages = s3.get_paginator("list_objects_v2").paginate(
-            Bucket=bucket, Prefix=_entry_prefix(kind, report_id)
+            Bucket=bucket, Prefix=entry_prefix(kind, report_id)
         )
         for page in pages:
             for item in page.get("Contents", []):
@@ -220,7 +206,7 @@ def store_entry(
     if not is_report_id(report_id):
         raise ValueError("not a report id")
     sent_at = now.astimezone(UTC)
-    key = f"{_entry_prefix(kind, report_id)}{sent_at:{_TIME_FORMAT}}-{secrets.token_hex(4)}"
+    key = f"{entry_prefix(kind, report_id)}{sent_at:{_TIME_FORMAT}}-{secrets.token_hex(4)}"
     document = {
         "schema": ENTRY_SCHEMA,
         "kind": kind,
@@ -278,38 +264,23 @@ def read_entry(s3: Any, bucket: str, entry: Entry, *, key_arn: str, botocore_ses
     return str(document["text"])
 
 
-def _delete_versions(s3: Any, bucket: str, prefix: str) -> int:
-    """Remove every version and delete marker under `prefix`; returns how many were removed."""
-    doomed: list[dict[str, str]] = []
-    for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket, Prefix=prefix):
-        for item in [*page.get("Versions", []), *page.get("DeleteMarkers", [])]:
-            doomed.append({"Key": item["Key"], "VersionId": item["VersionId"]})
-    for start in range(0, len(doomed), 1000):
-        response = s3.delete_objects(
-            Bucket=bucket, Delete={"Objects": doomed[start : start + 1000], "Quiet": True}
-        )
-        if response.get("Errors"):
-            raise StorageUnavailable(str(response["Errors"][0].get("Code", "error")))
-    return len(doomed)
-
-
 def delete_followup(s3: Any, bucket: str, report_id: str) -> int:
     """Remove the report's replies, messages and code mappings (every version); returns how many
     versions were removed. Afterwards the report's codes are unknown codes.
     """
     if not is_report_id(report_id):
         raise ValueError("not a report id")
-    index_prefix = f"{FOLLOWUP_INDEX_PREFIX}{report_id}/"
+    index = index_prefix(report_id)
     removed = 0
-    pages = s3.get_paginator("list_object_versions").paginate(Bucket=bucket, Prefix=index_prefix)
+    pages = s3.get_paginator("list_object_versions").paginate(Bucket=bucket, Prefix=index)
     digests = {
-        item["Key"].removeprefix(index_prefix)
+        item["Key"].removeprefix(index)
         for page in pages
         for item in [*page.get("Versions", []), *page.get("DeleteMarkers", [])]
     }
     for digest in sorted(digests):
-        removed += _delete_versions(s3, bucket, mapping_key(digest))
-    for kind in PREFIXES:
-        removed += _delete_versions(s3, bucket, _entry_prefix(kind, report_id))
+        removed += delete_every_version(s3, bucket, mapping_key(digest))
+    for kind in ENTRY_PREFIXES:
+        removed += delete_every_version(s3, bucket, entry_prefix(kind, report_id))
     # The index goes last: if anything above fails, a second deletion still finds the mappings.
-    return removed + _delete_versions(s3, bucket, index_prefix)
+    return removed + delete_every_version(s3, bucket, index)

@@ -1,70 +1,37 @@
-"""The intake Lambda (`reportdesk.intake.handler`): HTTP in and out for `POST /api/reports` and
-`GET /api/challenge` (README, "Report API"); the work is in `submission` and `challenge`.
+"""The intake Lambda (`reportdesk.intake.handler.handler`): HTTP in and out for
+`POST /api/reports` and `GET /api/challenge` (reference guide, "Report API"); the work is in
+`submission` and `challenge`, the plumbing in `reportdesk.runtime`.
 """
 
 from __future__ import annotations
 
-import functools
-import os
 from collections.abc import Sequence
 from dataclasses import asdict, replace
-from typing import Any, Final
+from typing import Any
 
-import boto3
-import botocore.session
-from aws_lambda_powertools import Logger, Metrics
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
-from aws_lambda_powertools.event_handler.exceptions import NotFoundError
-from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
+from aws_lambda_powertools.event_handler import Response
 
+from reportdesk.core import routes
 from reportdesk.core.crypto import EncryptionUnavailable
 from reportdesk.core.model import FieldError
+from reportdesk.core.s3 import StorageUnavailable
 from reportdesk.core.texts import Language, text
 from reportdesk.followup import store as followup_store
 from reportdesk.intake import challenge, submission
 from reportdesk.intake import page as answer_page
-from reportdesk.intake.storage import StorageUnavailable
 from reportdesk.intake.submission import Invalid
-from reportdesk.runtime import http_io
+from reportdesk.runtime import aws, http_io
+from reportdesk.runtime.function import entry, handle_errors, http_function, language_of
+from reportdesk.runtime.settings import Settings, region, secret_id
 
-REPORTS_PATH: Final = "/api/reports"
-CHALLENGE_PATH: Final = "/api/challenge"
-_ALLOWED: Final = {REPORTS_PATH: "POST", CHALLENGE_PATH: "GET"}
-# Short timeouts: API Gateway gives up after 30 s, and a 503 lets the page ask the child to retry.
-_CLIENT_CONFIG: Final = Config(
-    connect_timeout=3, read_timeout=8, retries={"mode": "standard", "max_attempts": 3}
-)
-
-# debug=False and log_event=False explicitly: the environment must never turn on event printing.
-app = APIGatewayHttpResolver(debug=False)
-logger = Logger(service="intake")
-# This instance only publishes ColdStart; ReportAccepted and ReportRejected each go out on their
-# own (`http_io.count`) so their dimensions never mix.
-metrics = Metrics(namespace=http_io.METRICS_NAMESPACE, service="intake")
-
-
-@functools.cache
-def _clients(region: str) -> tuple[Any, Any, Any]:
-    """The botocore session and the S3 and Secrets Manager clients, made once per container."""
-    session = botocore.session.get_session()
-    boto = boto3.Session(botocore_session=session, region_name=region)
-    s3 = boto.client("s3", config=_CLIENT_CONFIG)
-    secrets = boto.client("secretsmanager", config=_CLIENT_CONFIG)
-    return session, s3, secrets
-
-
-@functools.cache
-def _secret(secret_id: str, region: str) -> str:
-    value = _clients(region)[2].get_secret_value(SecretId=secret_id)["SecretString"]
-    return str(value)
+app, logger, metrics = http_function("intake")
 
 
 def _challenge_secret() -> str | None:
-    """The HMAC secret of the challenges, fetched once per container; None when unavailable."""
+    """The HMAC secret of the challenges (refreshed every few minutes); None when unavailable."""
     try:
-        return _secret(os.environ["CHALLENGE_SECRET_ID"], os.environ["AWS_DEFAULT_REGION"])
-    except (BotoCoreError, ClientError, KeyError):
+        return aws.secret(secret_id("CHALLENGE_SECRET_ID"), region())
+    except aws.SECRET_FAILURES:
         logger.warning("challenge secret unavailable", outcome="secret_unavailable")
         return None
 
@@ -74,11 +41,11 @@ def _followup_code(report_id: str) -> str | None:
     secret or the bucket cannot be used: the report itself is stored and stays accepted.
     """
     try:
-        region = os.environ["AWS_DEFAULT_REGION"]
-        secret = _secret(os.environ["FOLLOWUP_SECRET_ID"], region)
-        s3 = _clients(region)[1]
-        return followup_store.issue_code(s3, os.environ["REPORTS_BUCKET"], secret, report_id)
-    except (BotoCoreError, ClientError, KeyError, StorageUnavailable) as error:
+        settings = Settings.from_environment()
+        secret = aws.secret(secret_id("FOLLOWUP_SECRET_ID"), settings.region)
+        s3 = aws.clients(settings.region).s3
+        return followup_store.issue_code(s3, settings.bucket, secret, report_id)
+    except (*aws.SECRET_FAILURES, StorageUnavailable) as error:
         logger.warning(
             "follow-up code not issued",
             outcome="followup_unavailable",
@@ -89,12 +56,13 @@ def _followup_code(report_id: str) -> str | None:
 
 
 def _storage() -> submission.Storage:
-    session, s3, _secrets = _clients(os.environ["AWS_DEFAULT_REGION"])
+    settings = Settings.from_environment()
+    clients = aws.clients(settings.region)
     return submission.Storage(
-        s3=s3,
-        botocore_session=session,
-        bucket=os.environ["REPORTS_BUCKET"],
-        key_arn=os.environ["KMS_KEY_ARN"],
+        s3=clients.s3,
+        botocore_session=clients.session,
+        bucket=settings.bucket,
+        key_arn=settings.key_arn,
         challenge_secret=_challenge_secret,
     )
 
@@ -121,7 +89,7 @@ def _request_problem(code: str, status: int, language: Language, form: bool) -> 
     return http_io.json_answer(status, _errors_body([FieldError("request", code)], language))
 
 
-@app.post(REPORTS_PATH)
+@app.post(routes.REPORTS_PATH)
 def post_report() -> Response[str]:
     request = http_io.read_request(app.current_event)
     if isinstance(request, http_io.Unreadable):
@@ -159,21 +127,19 @@ def post_report() -> Response[str]:
     return http_io.json_answer(201, asdict(answer))
 
 
-@app.get(CHALLENGE_PATH)
+@app.get(routes.CHALLENGE_PATH)
 def get_challenge() -> Response[str]:
     secret = _challenge_secret()
     if secret is None:
-        language = submission.preferred_language(app.current_event.headers.get("accept-language"))
+        language = language_of(app)
         return http_io.json_answer(
             503, _errors_body([FieldError("request", "unavailable")], language)
         )
     return http_io.json_answer(200, challenge.new_challenge(secret, challenge.utc_now()))
 
 
-@app.not_found
-def not_found(_error: NotFoundError) -> Response[str]:
-    language = submission.preferred_language(app.current_event.headers.get("accept-language"))
-    allowed = _ALLOWED.get(app.current_event.path)
+def _not_found(language: Language) -> Response[str]:
+    allowed = routes.INTAKE_ROUTES.get(app.current_event.path)
     if allowed is not None:
         _rejected(405, "method_not_allowed")
         body = _errors_body([FieldError("request", "method_not_allowed")], language)
@@ -182,17 +148,14 @@ def not_found(_error: NotFoundError) -> Response[str]:
     return http_io.json_answer(404, _errors_body([FieldError("request", "not_found")], language))
 
 
-# Powertools leaves this decorator untyped; the function itself is fully typed.
-@app.exception_handler(Exception)  # type: ignore[untyped-decorator]
-def unexpected(error: Exception) -> Response[str]:
-    # Only the type: an exception's message might quote what the child wrote.
+def _log_failure(error: Exception) -> None:
     logger.error("unexpected error", outcome="unavailable", error=type(error).__name__)
-    language = submission.preferred_language(app.current_event.headers.get("accept-language"))
-    form = http_io.is_form(app.current_event)
-    return _request_problem("unavailable", 503, language, form)
 
 
-@metrics.log_metrics(capture_cold_start_metric=True)
-@logger.inject_lambda_context(log_event=False, clear_state=True)
-def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    return app.resolve(event, context)
+handle_errors(
+    app,
+    not_found=_not_found,
+    unavailable=lambda language, form: _request_problem("unavailable", 503, language, form),
+    log_failure=_log_failure,
+)
+handler = entry(app, logger, metrics)

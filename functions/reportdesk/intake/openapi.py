@@ -14,8 +14,9 @@ from pydantic import TypeAdapter
 from pydantic.json_schema import models_json_schema
 
 from reportdesk.core.model import Accepted, ErrorsOut, ReportIn
-from reportdesk.intake import challenge, submission
-from reportdesk.intake.handler import CHALLENGE_PATH, REPORTS_PATH
+from reportdesk.core.routes import CHALLENGE_PATH, REPORTS_PATH
+from reportdesk.intake import challenge
+from reportdesk.runtime import http_io
 
 OPENAPI_FILE: Final = Path(__file__).with_name("openapi.json")
 _REF: Final = "#/components/schemas/{model}"
@@ -74,7 +75,7 @@ def build_openapi() -> dict[str, Any]:
         },
         "required": ["algorithm", "challenge", "maxNumber", "salt", "signature"],
     }
-    max_kib = submission.MAX_BODY_BYTES // 1024
+    max_kib = http_io.MAX_BODY_BYTES // 1024
     return {
         "openapi": "3.1.0",
         "info": {

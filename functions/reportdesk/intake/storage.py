@@ -13,17 +13,13 @@ from typing import Any, Final
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-REPORTS_PREFIX: Final = "reports/"
-CHALLENGES_PREFIX: Final = "challenges/"
+from reportdesk.core.layout import challenge_key, report_key
+from reportdesk.core.s3 import CONDITIONAL_WRITE_LOST, StorageUnavailable, error_code
+
 # A retry can reach us after midnight on the first of a month, while its first attempt is stored
 # under the month before: in this first window of a month we look for it there (a key listing, as
 # the intake may not read objects) before writing.
 MONTH_BOUNDARY_WINDOW: Final = timedelta(hours=1)
-_CONDITIONAL_CONFLICTS: Final = frozenset({"PreconditionFailed", "ConditionalRequestConflict"})
-
-
-class StorageUnavailable(Exception):
-    """S3 could not be used: the object may not have been written and must be retried."""
 
 
 @dataclass(frozen=True)
@@ -56,19 +52,9 @@ class StoredReport:
     created: bool
 
 
-def report_key(report_id: str, received: datetime) -> str:
-    """`reports/<yyyy>/<mm>/<report_id>`, by the UTC month the report was received."""
-    utc = received.astimezone(UTC)
-    return f"{REPORTS_PREFIX}{utc:%Y}/{utc:%m}/{report_id}"
-
-
 def _listed(s3: Any, bucket: str, key: str) -> bool:
     listing = s3.list_objects_v2(Bucket=bucket, Prefix=key, MaxKeys=1)
     return any(item["Key"] == key for item in listing.get("Contents", []))
-
-
-def _error_code(error: ClientError) -> str:
-    return str(error.response.get("Error", {}).get("Code", ""))
 
 
 def _put_once(s3: Any, bucket: str, key: str, body: bytes, **extra: Any) -> bool:
@@ -76,7 +62,7 @@ def _put_once(s3: Any, bucket: str, key: str, body: bytes, **extra: Any) -> bool
     try:
         s3.put_object(Bucket=bucket, Key=key, Body=body, IfNoneMatch="*", **extra)
     except ClientError as error:
-        if _error_code(error) in _CONDITIONAL_CONFLICTS:
+        if error_code(error) in CONDITIONAL_WRITE_LOST:
             return False
         raise
     return True
@@ -110,11 +96,6 @@ def store_report(
     except (BotoCoreError, ClientError) as error:
         raise StorageUnavailable(type(error).__name__) from error
     return StoredReport(key=key, created=created)
-
-
-def challenge_key(challenge_hash: str) -> str:
-    """`challenges/<sha256 of the challenge>`: the marker of a used proof-of-work challenge."""
-    return f"{CHALLENGES_PREFIX}{challenge_hash}"
 
 
 def claim_challenge(s3: Any, bucket: str, challenge_hash: str) -> bool:

@@ -4,12 +4,10 @@ store it once. AWS clients come in as arguments.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Final
-from urllib.parse import parse_qsl
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -23,24 +21,7 @@ from reportdesk.core.model import (
     document,
     field_errors,
 )
-from reportdesk.core.texts import DEFAULT_LANGUAGE, Language, is_language
 from reportdesk.intake import challenge, storage
-
-MAX_BODY_BYTES: Final = 32 * 1024
-JSON_TYPE: Final = "application/json"
-FORM_TYPE: Final = "application/x-www-form-urlencoded"
-# The form sends the contact block as flat names: contact_email -> contact.email.
-_CONTACT_PREFIX: Final = "contact_"
-_MAX_FORM_FIELDS: Final = 50
-
-
-class RequestProblem(Exception):
-    """The request cannot be read as a report at all (400, 413, 415)."""
-
-    def __init__(self, status: int, code: str) -> None:
-        super().__init__(code)
-        self.status = status
-        self.code = code
 
 
 @dataclass(frozen=True)
@@ -59,71 +40,6 @@ class Outcome:
     triage: str
     triage_reason: str
     created: bool
-
-
-def media_type(content_type: str | None) -> str:
-    """`application/json; charset=utf-8` -> `application/json`."""
-    return (content_type or "").split(";", 1)[0].strip().lower()
-
-
-def preferred_language(accept_language: str | None) -> Language:
-    """The first of the site's languages named in an Accept-Language header, else the default."""
-    for part in (accept_language or "").split(","):
-        tag = part.split(";", 1)[0].strip().lower()[:2]
-        if is_language(tag):
-            return tag
-    return DEFAULT_LANGUAGE
-
-
-def _form_fields(text: str) -> dict[str, Any]:
-    """A form body as the JSON the page would send; a repeated name keeps its last value."""
-    try:
-        pairs = parse_qsl(
-            text,
-            keep_blank_values=True,
-            strict_parsing=False,
-            max_num_fields=_MAX_FORM_FIELDS,
-            errors="strict",
-        )
-    except (ValueError, UnicodeDecodeError) as error:
-        raise RequestProblem(400, "malformed") from error
-    data: dict[str, Any] = {}
-    contact: dict[str, Any] = {}
-    for name, value in pairs:
-        if name.startswith(_CONTACT_PREFIX):
-            contact[name.removeprefix(_CONTACT_PREFIX)] = value
-        else:
-            data[name] = value
-    if contact:
-        data["contact"] = contact
-    return data
-
-
-def read_body(raw: bytes, content_type: str | None) -> dict[str, Any]:
-    """The submitted fields of a JSON or form body; RequestProblem when it cannot be read."""
-    kind = media_type(content_type)
-    if kind not in (JSON_TYPE, FORM_TYPE):
-        raise RequestProblem(415, "unsupported_media_type")
-    if len(raw) > MAX_BODY_BYTES:
-        raise RequestProblem(413, "too_large")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise RequestProblem(400, "malformed") from error
-    if kind == FORM_TYPE:
-        return _form_fields(text)
-    try:
-        data = json.loads(text)
-    except (ValueError, RecursionError) as error:
-        raise RequestProblem(400, "malformed") from error
-    # Valid JSON of another shape is read, then refused by validation as `body.invalid`.
-    return data if isinstance(data, dict) else {"": data}
-
-
-def answer_language(data: dict[str, Any], fallback: Language) -> Language:
-    """The report's language when it names one of ours, else `fallback`."""
-    language = data.get("language")
-    return language if is_language(language) else fallback
 
 
 def validate(data: dict[str, Any]) -> ReportIn | Invalid:

@@ -7,9 +7,8 @@ from __future__ import annotations
 import functools
 import json
 import os
-import re
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -27,8 +26,22 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from reportdesk.core.reference import is_report_id, normalise_reference, reference_for
-from reportdesk.mailer import notices as mail_templates
+from reportdesk.core.layout import (
+    DIGEST_PREFIX,
+    DIGEST_SENT_PREFIX,
+    digest_key,
+    digest_lease_key,
+    digest_prefix,
+    digest_sent_key,
+    mailcap_key,
+    message_from_key,
+    notified_key,
+    notifying_key,
+    report_id_from_key,
+)
+from reportdesk.core.reference import normalise_reference, reference_for
+from reportdesk.core.s3 import CONDITIONAL_WRITE_LOST, NOT_FOUND, error_code
+from reportdesk.mailer import notices
 
 # Exactly one e-mail per report although S3 events arrive at least once, and concurrently:
 # - `notified/<report_id>` (IfNoneMatch) is written only after SES accepted the e-mail, or after the
@@ -55,13 +68,7 @@ LEASE_SECONDS: Final = 120
 # delivery that read the clock inside that hour can still be adding an entry to it.
 DIGEST_GRACE: Final = timedelta(minutes=5)
 
-_REPORT_KEY: Final = re.compile(r"reports/\d{4}/\d{2}/(?P<report_id>[^/]+)")
-# A child's message on the "My report" page (followup_store); announced like a report, once.
-_MESSAGE_KEY: Final = re.compile(r"messages/(?P<report_id>[0-9a-f]{32})/(?P<name>[0-9A-Za-z-]+)")
 _HOUR_FORMAT: Final = "%Y-%m-%dT%HZ"
-_NOT_FOUND: Final = frozenset({"404", "NoSuchKey", "NotFound"})
-# 409 ConditionalRequestConflict: another conditional write to the key is in progress.
-_EXISTS: Final = frozenset({"PreconditionFailed", "ConditionalRequestConflict"})
 
 Outcome = Literal[
     "emailed", "digest_over_cap", "digest_suspected_spam", "already_notified", "report_missing"
@@ -124,25 +131,12 @@ def hour_start(key: str) -> datetime:
     return datetime.strptime(key, _HOUR_FORMAT).replace(tzinfo=UTC)
 
 
-def report_id_from_key(key: str) -> str | None:
-    """The report id of a `reports/<yyyy>/<mm>/<report_id>` key, or None for any other key."""
-    match = _REPORT_KEY.fullmatch(key)
-    return match["report_id"] if match and is_report_id(match["report_id"]) else None
-
-
-def _error_code(error: Exception) -> str:
-    """The AWS error code, or the class of a client-side failure (timeout, connection)."""
-    if isinstance(error, ClientError):
-        return str(error.response.get("Error", {}).get("Code", ""))
-    return type(error).__name__
-
-
 def _head(s3: Any, bucket: str, key: str) -> dict[str, Any] | None:
     """Metadata only: the mailer never reads an object's body (and has no kms:Decrypt)."""
     try:
         response: dict[str, Any] = s3.head_object(Bucket=bucket, Key=key)
     except ClientError as error:
-        if _error_code(error) in _NOT_FOUND:
+        if error_code(error) in NOT_FOUND:
             return None
         raise
     return response
@@ -153,7 +147,7 @@ def _put_new(s3: Any, bucket: str, key: str, metadata: Mapping[str, str]) -> boo
     try:
         s3.put_object(Bucket=bucket, Key=key, Body=b"", Metadata=dict(metadata), IfNoneMatch="*")
     except ClientError as error:
-        if _error_code(error) in _EXISTS:
+        if error_code(error) in CONDITIONAL_WRITE_LOST:
             return False
         raise
     return True
@@ -164,7 +158,7 @@ def _delete(s3: Any, bucket: str, key: str) -> None:
     try:
         s3.delete_object(Bucket=bucket, Key=key)
     except ClientError as error:
-        logger.warning("slot release failed", error=_error_code(error))
+        logger.warning("slot release failed", error=error_code(error))
 
 
 def _write_lease(s3: Any, bucket: str, key: str, metadata: dict[str, str], **condition: str) -> str:
@@ -189,7 +183,7 @@ def _claim_lease(s3: Any, bucket: str, key: str, now: datetime) -> str | None:
     try:
         return _write_lease(s3, bucket, key, claim, IfNoneMatch="*")
     except ClientError as error:
-        if _error_code(error) not in _EXISTS:
+        if error_code(error) not in CONDITIONAL_WRITE_LOST:
             raise
     held = _head(s3, bucket, key)
     if held is None or _lease_is_live(held, now):
@@ -199,7 +193,7 @@ def _claim_lease(s3: Any, bucket: str, key: str, now: datetime) -> str | None:
         # Released, or older than any holder can live: take it over, unless someone did already.
         return _write_lease(s3, bucket, key, claim, IfMatch=held["ETag"])
     except ClientError as error:
-        if _error_code(error) in _EXISTS | _NOT_FOUND:
+        if error_code(error) in CONDITIONAL_WRITE_LOST | NOT_FOUND:
             return None
         raise
 
@@ -211,7 +205,7 @@ def _release_lease(s3: Any, bucket: str, key: str, etag: str) -> None:
     try:
         _write_lease(s3, bucket, key, {}, IfMatch=etag)
     except ClientError as error:
-        logger.warning("lease release failed", error=_error_code(error))
+        logger.warning("lease release failed", error=error_code(error))
 
 
 @contextmanager
@@ -230,7 +224,7 @@ def send_mail(
     sesv2: Any,
     sender: str,
     recipients: Sequence[str],
-    mail: mail_templates.Mail,
+    mail: notices.Mail,
     configuration_set: str | None = None,
 ) -> None:
     """One e-mail addressed to all `recipients`: SES accepts or refuses it as a whole, so a
@@ -254,7 +248,7 @@ def send_mail(
     sesv2.send_email(**request)
 
 
-def _send(clients: Clients, settings: Settings, mail: mail_templates.Mail) -> None:
+def _send(clients: Clients, settings: Settings, mail: notices.Mail) -> None:
     send_mail(clients.sesv2, settings.sender, settings.recipients, mail, settings.configuration_set)
 
 
@@ -268,22 +262,65 @@ def _received(report: Mapping[str, Any]) -> datetime:
 
 def _claim_slot(s3: Any, settings: Settings, hour: str) -> str | None:
     for n in range(1, settings.hourly_cap + 1):
-        key = f"mailcap/{hour}/{n}"
+        key = mailcap_key(hour, n)
         if _put_new(s3, settings.bucket, key, {}):
             return key
     return None
 
 
 def _to_digest(
-    s3: Any, bucket: str, report_id: str, reference: str, hour: str, reason: DigestReason
+    s3: Any, bucket: str, marker: str, entry: str, reference: str, hour: str, reason: DigestReason
 ) -> None:
+    """Put the report or message in the digest of `hour`, then mark it announced."""
     s3.put_object(
         Bucket=bucket,
-        Key=f"digest/{hour}/{report_id}",
+        Key=digest_key(hour, entry),
         Body=b"",
         Metadata={"reference": reference, "reason": reason},
     )
-    _put_new(s3, bucket, f"notified/{report_id}", {"via": "digest", "hour": hour})
+    _put_new(s3, bucket, marker, {"via": "digest", "hour": hour})
+
+
+@dataclass(frozen=True)
+class Announcement:
+    """What to announce once: its marker and lease, its digest entry, and the e-mail to send."""
+
+    marker: str
+    lease: str
+    digest_entry: str
+    reference: str
+    mail: Callable[[], notices.Mail]
+    suspected_spam: bool = False
+
+
+def _announce(clients: Clients, settings: Settings, what: Announcement, now: datetime) -> Outcome:
+    """The marker, lease, slot, send, marker steps shared by reports and messages: by e-mail
+    within the hourly cap, else (and always for suspected spam) in the digest of `now`'s hour."""
+    s3, bucket = clients.s3, settings.bucket
+    with _lease(s3, bucket, what.lease, now):
+        # Another delivery may have finished between our first look and our claim.
+        if _head(s3, bucket, what.marker) is not None:
+            return "already_notified"
+        hour = hour_key(now)
+        if what.suspected_spam:
+            _to_digest(
+                s3, bucket, what.marker, what.digest_entry, what.reference, hour, "suspected_spam"
+            )
+            return "digest_suspected_spam"
+        slot = _claim_slot(s3, settings, hour)
+        if slot is None:
+            _to_digest(s3, bucket, what.marker, what.digest_entry, what.reference, hour, "over_cap")
+            return "digest_over_cap"
+        try:
+            _send(clients, settings, what.mail())
+        except ClientError:
+            # SES refused: this one did not use its slot, so give it back to the hour. (After a
+            # timeout SES may have sent it, so that slot stays counted.)
+            _delete(s3, bucket, slot)
+            raise
+        # False only after a lease takeover whose old holder wrote it: still exactly one marker.
+        _put_new(s3, bucket, what.marker, {"via": "email"})
+        return "emailed"
 
 
 def notify_report(clients: Clients, settings: Settings, key: str, now: datetime) -> Outcome:
@@ -292,78 +329,52 @@ def notify_report(clients: Clients, settings: Settings, key: str, now: datetime)
     report_id = report_id_from_key(key)
     if report_id is None:
         raise ValueError("not a report key")
-    marker = f"notified/{report_id}"
+    marker = notified_key(report_id)
     if _head(s3, bucket, marker) is not None:
         return "already_notified"
     report = _head(s3, bucket, key)
     if report is None:
         # Deleted with api-inbox before this delivery: nobody needs to be told any more.
         return "report_missing"
-    reference = report["Metadata"].get("reference", "")
+    metadata = report["Metadata"]
+    reference = metadata.get("reference", "")
     if normalise_reference(reference) != reference:
         raise ValueError("report metadata has no valid reference")
-    with _lease(s3, bucket, f"notifying/{report_id}", now):
-        # Another delivery may have finished between our first look and our claim.
-        if _head(s3, bucket, marker) is not None:
-            return "already_notified"
-        hour = hour_key(now)
-        if report["Metadata"].get("triage") == "suspected_spam":
-            _to_digest(s3, bucket, report_id, reference, hour, "suspected_spam")
-            return "digest_suspected_spam"
-        slot = _claim_slot(s3, settings, hour)
-        if slot is None:
-            _to_digest(s3, bucket, report_id, reference, hour, "over_cap")
-            return "digest_over_cap"
-        language = report["Metadata"].get("language", "")
-        mail = mail_templates.report_notice(reference, _received(report), language)
-        try:
-            _send(clients, settings, mail)
-        except ClientError:
-            # SES refused: this report did not use its slot, so give it back to the hour. (After
-            # a timeout SES may have sent it, so that slot stays counted.)
-            _delete(s3, bucket, slot)
-            raise
-        # False only after a lease takeover whose old holder wrote it: still exactly one marker.
-        _put_new(s3, bucket, marker, {"via": "email"})
-        return "emailed"
+    language = metadata.get("language", "")
+    what = Announcement(
+        marker=marker,
+        lease=notifying_key(report_id),
+        digest_entry=report_id,
+        reference=reference,
+        mail=lambda: notices.report_notice(reference, _received(report), language),
+        suspected_spam=metadata.get("triage") == "suspected_spam",
+    )
+    return _announce(clients, settings, what, now)
 
 
 def notify_message(clients: Clients, settings: Settings, key: str, now: datetime) -> Outcome:
     """Announce a child's new message at `key` once, like a report: by e-mail within the hourly
     cap (same lease and marker scheme), else in the digest of `now`'s hour under its reference."""
     s3, bucket = clients.s3, settings.bucket
-    match = _MESSAGE_KEY.fullmatch(key)
-    if match is None:
+    found = message_from_key(key)
+    if found is None:
         raise ValueError("not a message key")
-    report_id, name = match["report_id"], match["name"]
-    marker = f"notified/{report_id}/{name}"
+    report_id, name = found
+    marker = notified_key(report_id, name)
     if _head(s3, bucket, marker) is not None:
         return "already_notified"
     message = _head(s3, bucket, key)
     if message is None:
         return "report_missing"
     reference = reference_for(report_id)
-    with _lease(s3, bucket, f"notifying/{report_id}/{name}", now):
-        if _head(s3, bucket, marker) is not None:
-            return "already_notified"
-        hour = hour_key(now)
-        slot = _claim_slot(s3, settings, hour)
-        if slot is None:
-            s3.put_object(
-                Bucket=bucket,
-                Key=f"digest/{hour}/{report_id}-{name}",
-                Body=b"",
-                Metadata={"reference": reference, "reason": "over_cap"},
-            )
-            _put_new(s3, bucket, marker, {"via": "digest", "hour": hour})
-            return "digest_over_cap"
-        try:
-            _send(clients, settings, mail_templates.message_notice(reference, _received(message)))
-        except ClientError:
-            _delete(s3, bucket, slot)
-            raise
-        _put_new(s3, bucket, marker, {"via": "email"})
-        return "emailed"
+    what = Announcement(
+        marker=marker,
+        lease=notifying_key(report_id, name),
+        digest_entry=f"{report_id}-{name}",
+        reference=reference,
+        mail=lambda: notices.message_notice(reference, _received(message)),
+    )
+    return _announce(clients, settings, what, now)
 
 
 def process_message(
@@ -380,8 +391,8 @@ def process_message(
             continue
         # S3 URL-encodes the key in event records.
         key = unquote_plus(record["s3"]["object"]["key"])
-        message = _MESSAGE_KEY.fullmatch(key)
-        report_id = message["report_id"] if message else report_id_from_key(key)
+        message = message_from_key(key)
+        report_id = message[0] if message else report_id_from_key(key)
         if report_id is None:
             continue
         notify = notify_message if message else notify_report
@@ -391,7 +402,7 @@ def process_message(
             logger.info("report", report_id=report_id, outcome="lease_held")
             raise
         except (BotoCoreError, ClientError) as error:
-            logger.error("report", report_id=report_id, outcome="failed", error=_error_code(error))
+            logger.error("report", report_id=report_id, outcome="failed", error=error_code(error))
             raise
         except ValueError:
             logger.error("report", report_id=report_id, outcome="failed", error="bad_metadata")
@@ -410,32 +421,32 @@ def _keys(s3: Any, bucket: str, prefix: str) -> Iterator[str]:
 def _hours_with_entries(s3: Any, bucket: str) -> set[str]:
     hours: set[str] = set()
     paginator = s3.get_paginator("list_objects_v2")
-    for page in paginator.paginate(Bucket=bucket, Prefix="digest/", Delimiter="/"):
+    for page in paginator.paginate(Bucket=bucket, Prefix=DIGEST_PREFIX, Delimiter="/"):
         for prefix in page.get("CommonPrefixes", []):
-            hours.add(prefix["Prefix"].removeprefix("digest/").rstrip("/"))
+            hours.add(prefix["Prefix"].removeprefix(DIGEST_PREFIX).rstrip("/"))
     return hours
 
 
 def _send_digest(clients: Clients, settings: Settings, hour: str, now: datetime) -> bool:
     s3, bucket = clients.s3, settings.bucket
-    with _lease(s3, bucket, f"notifying/digest/{hour}", now):
-        if _head(s3, bucket, f"digest-sent/{hour}") is not None:
+    with _lease(s3, bucket, digest_lease_key(hour), now):
+        if _head(s3, bucket, digest_sent_key(hour)) is not None:
             return False
         by_reason: dict[str, list[str]] = {"over_cap": [], "suspected_spam": []}
-        for key in _keys(s3, bucket, f"digest/{hour}/"):
+        for key in _keys(s3, bucket, digest_prefix(hour)):
             entry = _head(s3, bucket, key)
             if entry is not None:
                 metadata = entry["Metadata"]
                 by_reason[metadata.get("reason", "over_cap")].append(metadata["reference"])
         count = sum(len(refs) for refs in by_reason.values())
-        mail = mail_templates.digest(
+        mail = notices.digest(
             hour_start(hour),
             sorted(by_reason["over_cap"]),
             sorted(by_reason["suspected_spam"]),
             settings.hourly_cap,
         )
         _send(clients, settings, mail)
-        _put_new(s3, bucket, f"digest-sent/{hour}", {"count": str(count)})
+        _put_new(s3, bucket, digest_sent_key(hour), {"count": str(count)})
         logger.info("digest", hour=hour, count=count, outcome="emailed")
         return True
 
@@ -446,7 +457,7 @@ def send_due_digests(clients: Clients, settings: Settings, now: datetime) -> Dig
     Hours are never skipped: an hour whose digest failed stays due until a later run sends it.
     """
     s3, bucket = clients.s3, settings.bucket
-    sent = {key.removeprefix("digest-sent/") for key in _keys(s3, bucket, "digest-sent/")}
+    sent = {key.removeprefix(DIGEST_SENT_PREFIX) for key in _keys(s3, bucket, DIGEST_SENT_PREFIX)}
     run = DigestRun()
     for hour in sorted(_hours_with_entries(s3, bucket) - sent):
         if hour_start(hour) + timedelta(hours=1) + DIGEST_GRACE > now:
@@ -455,7 +466,7 @@ def send_due_digests(clients: Clients, settings: Settings, now: datetime) -> Dig
             if _send_digest(clients, settings, hour, now):
                 run.sent.append(hour)
         except (BotoCoreError, ClientError, RetryLater) as error:
-            logger.error("digest", hour=hour, outcome="failed", error=_error_code(error))
+            logger.error("digest", hour=hour, outcome="failed", error=error_code(error))
             run.failed.append(hour)
     return run
 

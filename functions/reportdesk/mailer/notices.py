@@ -10,26 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from html import escape
 from typing import Final
-from zoneinfo import ZoneInfo
 
-# The API persons work in Belgium; tzdata is a dependency because Lambda has no system zone files.
-BRUSSELS: Final = ZoneInfo("Europe/Brussels")
+from reportdesk.core.clock import brussels_day, brussels_time
 
-_WEEKDAYS: Final = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
-_MONTHS: Final = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 _LANGUAGE_NAMES: Final = {"nl": "Nederlands", "fr": "Frans", "en": "Engels"}
 
 NO_CONTENT: Final = (
@@ -45,17 +28,6 @@ class Mail:
     subject: str
     text: str
     html: str
-
-
-def brussels_day(moment: datetime) -> str:
-    """`zaterdag 28 november 2026` for an aware datetime, in Belgian time."""
-    local = moment.astimezone(BRUSSELS)
-    return f"{_WEEKDAYS[local.weekday()]} {local.day} {_MONTHS[local.month - 1]} {local.year}"
-
-
-def brussels_time(moment: datetime) -> str:
-    """`17:35` for an aware datetime, in Belgian time."""
-    return moment.astimezone(BRUSSELS).strftime("%H:%M")
 
 
 def read_command(reference: str) -> str:

@@ -15,15 +15,15 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from botocore.exceptions import BotoCoreError, ClientError
 
-from reportdesk.cases.delete import delete_every_trace, delete_versions
-from reportdesk.cases.state import case_key
+from reportdesk.cases.delete import delete_every_trace
 from reportdesk.core.clock import brussels_date
+from reportdesk.core.layout import case_key, reminded_key
+from reportdesk.core.s3 import delete_every_version
 from reportdesk.mailer.handler import send_mail
 from reportdesk.reminders import mail, rules
 from reportdesk.reminders.config import Clients, Settings, aws_clients
 from reportdesk.reminders.overview import run_overview
 from reportdesk.reminders.store import (
-    REMINDED_PREFIX,
     Outcome,
     StoredCases,
     claim_marker,
@@ -42,11 +42,6 @@ class Run:
     named: list[str] = field(default_factory=list)
 
 
-def reminder_key(now: datetime) -> str:
-    """`reminded/<yyyy-mm-dd>`, the Belgian day of `now`."""
-    return f"{REMINDED_PREFIX}{brussels_date(now).isoformat()}"
-
-
 def apply_retention(
     clients: Clients, settings: Settings, stored: StoredCases, now: datetime
 ) -> tuple[list[rules.Case], list[str]]:
@@ -58,13 +53,13 @@ def apply_retention(
     deleted: list[str] = []
     for case, key in stored.cases:
         if rules.is_due_for_deletion(case, today, settings.retention_days):
-            delete_every_trace(clients.s3, settings.bucket, case.report_id, key)
+            delete_every_trace(clients.s3, settings.bucket, key)
             logger.info("retention", report_id=case.report_id, outcome="deleted")
             deleted.append(case.report_id)
         else:
             kept.append(case)
     for report_id in stored.orphans:
-        delete_versions(clients.s3, settings.bucket, case_key(report_id))
+        delete_every_version(clients.s3, settings.bucket, case_key(report_id), exact=True)
         logger.info("retention", report_id=report_id, outcome="orphan_case_deleted")
     return kept, deleted
 
@@ -79,7 +74,7 @@ def run_reminders(clients: Clients, settings: Settings, now: datetime) -> Run:
     if waiting.empty:
         logger.info("reminder", outcome="nothing_waits", deleted=len(deleted))
         return run
-    marker = reminder_key(now)
+    marker = reminded_key(brussels_date(now))
     if not claim_marker(clients.s3, settings.bucket, marker):
         # Claimed before sending: a lost reminder comes back the next working day (the rules
         # are about state, not events); a second one the same day would teach people to ignore.

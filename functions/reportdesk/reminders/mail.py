@@ -10,13 +10,8 @@ from datetime import date, datetime
 from html import escape
 from typing import Final
 
-from reportdesk.mailer.notices import (
-    BRUSSELS,
-    NO_CONTENT,
-    Mail,
-    brussels_day,
-    html_document,
-)
+from reportdesk.core.clock import BRUSSELS, brussels_day
+from reportdesk.mailer.notices import NO_CONTENT, Mail, html_document
 from reportdesk.reminders import rules
 from reportdesk.reminders.rules import Item, Waiting
 

@@ -10,14 +10,14 @@ from aws_lambda_powertools import Logger
 from botocore.exceptions import BotoCoreError, ClientError
 
 from reportdesk.core.clock import brussels_date
+from reportdesk.core.layout import DIGEST_SENT_PREFIX, overview_sent_key
+from reportdesk.core.s3 import error_code
 from reportdesk.mailer.handler import hour_start, send_mail
 from reportdesk.reminders import mail
 from reportdesk.reminders.config import Clients, Settings
 from reportdesk.reminders.store import (
-    REMINDED_PREFIX,
     Outcome,
     claim_marker,
-    error_code,
     listing,
     load_cases,
 )
@@ -53,8 +53,8 @@ def overview_numbers(clients: Clients, settings: Settings, now: datetime) -> mai
     cases = [case for case, _ in load_cases(clients.s3, settings.bucket).cases]
     this_week = [case for case in cases if since <= case.received < now]
     digests = [
-        item["Key"].removeprefix("digest-sent/")
-        for item in listing(clients.s3, settings.bucket, "digest-sent/")
+        item["Key"].removeprefix(DIGEST_SENT_PREFIX)
+        for item in listing(clients.s3, settings.bucket, DIGEST_SENT_PREFIX)
     ]
     return mail.Overview(
         since=since,
@@ -77,19 +77,13 @@ def _in_week(hour: str, since: datetime, now: datetime) -> bool:
         return False
 
 
-def overview_key(now: datetime) -> str:
-    """`reminded/week-<yyyy>-W<ww>`, the ISO week of `now` in Belgium."""
-    year, week, _ = brussels_date(now).isocalendar()
-    return f"{REMINDED_PREFIX}week-{year}-W{week:02d}"
-
-
 def run_overview(clients: Clients, settings: Settings, now: datetime) -> Outcome:
     """Send the week's overview to the maintainers, once per week."""
     if not settings.overview_recipients:
         logger.info("overview", outcome="nothing_waits", reason="no_recipients")
         return "nothing_waits"
     numbers = overview_numbers(clients, settings, now)
-    marker = overview_key(now)
+    marker = overview_sent_key(brussels_date(now))
     if not claim_marker(clients.s3, settings.bucket, marker):
         return "already_sent"
     try:

@@ -8,30 +8,19 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Final, Literal
+from typing import Any, Literal
 
 from botocore.exceptions import ClientError
 
 from reportdesk.cases import state as casestate
-from reportdesk.cases.state import CASES_PREFIX, CaseState
+from reportdesk.cases.state import CaseState
+from reportdesk.core.layout import CASES_PREFIX, ENTRY_PREFIXES, REPORTS_PREFIX, report_id_from_key
 from reportdesk.core.reference import is_report_id
+from reportdesk.core.s3 import CONDITIONAL_WRITE_LOST, NOT_FOUND, error_code
 from reportdesk.followup import store as followup_store
-from reportdesk.mailer.handler import report_id_from_key
 from reportdesk.reminders import rules
 
-REPORTS_PREFIX: Final = "reports/"
-# `reminded/<yyyy-mm-dd>` (Brussels day) and `reminded/week-<yyyy>-W<ww>`: claimed with
-# IfNoneMatch before sending, so a retried or second run that day sends nothing.
-REMINDED_PREFIX: Final = "reminded/"
-_EXISTS: Final = frozenset({"PreconditionFailed", "ConditionalRequestConflict"})
-
 Outcome = Literal["sent", "nothing_waits", "already_sent"]
-
-
-def error_code(error: Exception) -> str:
-    if isinstance(error, ClientError):
-        return str(error.response.get("Error", {}).get("Code", ""))
-    return type(error).__name__
 
 
 def listing(s3: Any, bucket: str, prefix: str) -> Iterator[dict[str, Any]]:
@@ -62,7 +51,7 @@ def load_cases(s3: Any, bucket: str) -> StoredCases:
         item["Key"].removeprefix(CASES_PREFIX) for item in listing(s3, bucket, CASES_PREFIX)
     }
     times: dict[str, dict[str, list[datetime]]] = defaultdict(lambda: defaultdict(list))
-    for prefix in followup_store.PREFIXES.values():
+    for prefix in ENTRY_PREFIXES.values():
         for item in listing(s3, bucket, prefix):
             entry = followup_store.entry_of_key(item["Key"])
             if entry is not None:
@@ -76,7 +65,7 @@ def load_cases(s3: Any, bucket: str) -> StoredCases:
             # HEAD: metadata only (s3:GetObject allows it; without kms:Decrypt no body is read).
             head = s3.head_object(Bucket=bucket, Key=item["Key"])
         except ClientError as error:
-            if error_code(error) in ("404", "NoSuchKey", "NotFound"):
+            if error_code(error) in NOT_FOUND:
                 continue  # deleted since the listing
             raise
         state = casestate.read(s3, bucket, report_id) if report_id in case_ids else CaseState()
@@ -103,7 +92,7 @@ def claim_marker(s3: Any, bucket: str, key: str) -> bool:
             Bucket=bucket, Key=key, Body=b"", IfNoneMatch="*", ServerSideEncryption="AES256"
         )
     except ClientError as error:
-        if error_code(error) in _EXISTS:
+        if error_code(error) in CONDITIONAL_WRITE_LOST:
             return False
         raise
     return True

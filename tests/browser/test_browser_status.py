@@ -15,10 +15,11 @@ import boto3
 import pytest
 from playwright.sync_api import Browser, Page
 from reportdesk.cases import state as casestate
-from reportdesk.cli.main import read_local_env
+from reportdesk.cli.settings import read_local_env
 from reportdesk.core.reference import reference_for
+from reportdesk.core.texts import LANGUAGES
 
-from tests.browser.report_page import LANGUAGES, new_context
+from tests.browser.report_page import new_context
 from tests.local.local_process import LocalServer
 
 MY_REPORT_PATH = {"nl": "/my-report/", "fr": "/fr/my-report/", "en": "/en/my-report/"}

@@ -15,6 +15,7 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 from reportdesk.core import layout, routes
+from reportdesk.runtime.origin import SETTING as ORIGIN_VERIFY_ENV
 
 from infra import nag
 from infra.config import Config
@@ -91,6 +92,17 @@ class ReportApi(Construct):
             ),
         )
         self.challenge_secret = self.hmac_secret("ChallengeSecret", "proof-of-work challenges")
+        # CloudFront sends this value in the origin-verify header to /api/*; the functions
+        # answer 403 to a request without it (reportdesk.runtime.origin), so that the public
+        # execute-api address is no way around the WAF.
+        # CloudFormation reads it from Secrets Manager at deploy time (a dynamic reference): it
+        # is in the distribution's settings, never in the template.
+        self.origin_secret = self.hmac_secret(
+            "OriginVerifySecret",
+            "the origin-verify header CloudFront adds to /api/*",
+            rotation="raise origin_verify_rotation in the config after putting a new value",
+        )
+        self.origin_secret_value = self.origin_secret.secret_value.unsafe_unwrap()
         self.intake = api_function(
             self,
             "Intake",
@@ -130,9 +142,12 @@ class ReportApi(Construct):
         self,
         path: str,
         methods: Sequence[apigwv2.HttpMethod],
-        function: lambda_.IFunction,
+        function: lambda_.Function,
         name: str,
     ) -> None:
+        """`methods` on `path` → `function`, which is told where the origin-verify value is."""
+        function.add_environment(ORIGIN_VERIFY_ENV, self.origin_secret.secret_arn)
+        self.origin_secret.grant_read(function)
         for route in self.http_api.add_routes(
             path=path,
             methods=list(methods),
@@ -145,12 +160,17 @@ class ReportApi(Construct):
                 "is limited by throttling and proof of work.",
             )
 
-    def hmac_secret(self, construct_id: str, purpose: str) -> secretsmanager.Secret:
+    def hmac_secret(
+        self,
+        construct_id: str,
+        purpose: str,
+        rotation: str = "the key only signs short-lived values",
+    ) -> secretsmanager.Secret:
         """A generated random key, read by the functions at cold start (never in the template)."""
         secret = secretsmanager.Secret(
             self,
             construct_id,
-            description=f"HMAC key for {purpose}",
+            description=f"Random key for {purpose}",
             generate_secret_string=secretsmanager.SecretStringGenerator(
                 password_length=64, exclude_punctuation=True
             ),
@@ -160,6 +180,6 @@ class ReportApi(Construct):
             secret,
             "AwsSolutions-SMG4",
             "Rotated by hand when needed (README, Deploying): automatic rotation needs a rotation "
-            "function, and the key only signs short-lived values.",
+            f"function; {rotation}.",
         )
         return secret

@@ -97,10 +97,10 @@ class Reminders(Construct):
             ["s3:DeleteObject", "s3:DeleteObjectVersion"],
             list(layout.TRACE_PREFIXES),
         )
-        # `api-inbox delete` removes every trace too (cases.delete): the readers' other deletes
-        # (reports, thread, code mappings) are granted with their reads.
+        # `api-inbox delete` removes every trace too (cases.delete): the delete role's other
+        # deletes (reports, thread, code mappings) are granted with the storage and follow-up.
         storage.allow(
-            storage.readers_role,
+            storage.delete_role,
             ["s3:DeleteObject", "s3:DeleteObjectVersion"],
             [
                 layout.NOTIFIED_PREFIX,

@@ -7,16 +7,11 @@ from __future__ import annotations
 import functools
 import json
 import os
-import uuid
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from typing import Any, Final, Literal
+from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import unquote_plus
 
 import boto3
-from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import (
     BatchProcessor,
     EventType,
@@ -27,354 +22,42 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from reportdesk.core.layout import (
-    DIGEST_PREFIX,
-    DIGEST_SENT_PREFIX,
-    digest_key,
-    digest_lease_key,
-    digest_prefix,
-    digest_sent_key,
-    mailcap_key,
     message_from_key,
-    notified_key,
-    notifying_key,
     report_id_from_key,
 )
-from reportdesk.core.reference import normalise_reference, reference_for
-from reportdesk.core.s3 import CONDITIONAL_WRITE_LOST, NOT_FOUND, error_code
-from reportdesk.mailer import notices
+from reportdesk.core.s3 import error_code
+from reportdesk.mailer.announce import notify_message, notify_report
+from reportdesk.mailer.common import (
+    DEFAULT_HOURLY_CAP,
+    DIGEST_GRACE,
+    LEASE_SECONDS,
+    Clients,
+    DigestRun,
+    Outcome,
+    RetryLater,
+    Settings,
+    logger,
+)
+from reportdesk.mailer.digest import send_due_digests
 
-# Exactly one e-mail per report although S3 events arrive at least once, and concurrently:
-# - `notified/<report_id>` (IfNoneMatch) is written only after SES accepted the e-mail, or after the
-#   report was put in a digest; a delivery that finds it does nothing.
-# - Before deciding, a delivery claims the lease `notifying/<report_id>` (IfNoneMatch): of two
-#   concurrent deliveries only one sends; the other fails its batch item and SQS delivers it again
-#   later, when it finds the marker. A check-then-send without a lease would let both send.
-# - A lease older than `LEASE_SECONDS` belongs to a delivery that crashed (the Lambda timeout is
-#   shorter), so another may take it over with IfMatch on its ETag: only one taker wins. A holder
-#   frees its lease by overwriting it without a claim, so a retry can take it at once.
-# - What remains: a delivery that dies after SES accepted and before the marker was written is
-#   sent again by the retry. Sending and writing cannot be one step; a duplicate beats a lost one.
-#
-# The hourly cap counts UTC clock hours (Belgian hours have the same boundaries, as Belgium is a
-# whole number of hours from UTC) by claiming `mailcap/<hour>/<n>`, n = 1..cap, with IfNoneMatch.
-# Reports past the cap, and every `suspected_spam` report, get `digest/<hour>/<report_id>` instead.
-
-logger = Logger(service="mailer")
-
-DEFAULT_HOURLY_CAP: Final = 10
-# Longer than the mailer's Lambda timeout: a lease this old has no living holder.
-LEASE_SECONDS: Final = 120
-# An hour's digest waits this long after the hour ended: longer than the Lambda timeout, so no
-# delivery that read the clock inside that hour can still be adding an entry to it.
-DIGEST_GRACE: Final = timedelta(minutes=5)
-
-_HOUR_FORMAT: Final = "%Y-%m-%dT%HZ"
-
-Outcome = Literal[
-    "emailed", "digest_over_cap", "digest_suspected_spam", "already_notified", "report_missing"
+# The mailer's interface (the Lambda entry points, and what its tests and the local stack use).
+__all__ = [
+    "DEFAULT_HOURLY_CAP",
+    "DIGEST_GRACE",
+    "LEASE_SECONDS",
+    "Clients",
+    "DigestRun",
+    "Outcome",
+    "RetryLater",
+    "Settings",
+    "digest_handler",
+    "handler",
+    "logger",
+    "notify_message",
+    "notify_report",
+    "process_message",
+    "send_due_digests",
 ]
-DigestReason = Literal["over_cap", "suspected_spam"]
-
-
-class RetryLater(Exception):
-    """Another delivery is working on this; SQS must deliver the message again later."""
-
-
-@dataclass(frozen=True)
-class Settings:
-    """The mailer's deployment configuration (README: function settings)."""
-
-    bucket: str
-    sender: str
-    recipients: tuple[str, ...]
-    hourly_cap: int = DEFAULT_HOURLY_CAP
-    configuration_set: str | None = None
-
-    @classmethod
-    def from_environment(cls, env: Mapping[str, str]) -> Settings:
-        """Read `REPORTS_BUCKET`, `MAIL_SENDER`, `MAIL_RECIPIENTS`, `MAIL_HOURLY_CAP`, ..."""
-        recipients = tuple(a.strip() for a in env["MAIL_RECIPIENTS"].split(",") if a.strip())
-        if not recipients:
-            raise ValueError("MAIL_RECIPIENTS names nobody")
-        return cls(
-            bucket=env["REPORTS_BUCKET"],
-            sender=env["MAIL_SENDER"],
-            recipients=recipients,
-            hourly_cap=int(env.get("MAIL_HOURLY_CAP") or DEFAULT_HOURLY_CAP),
-            configuration_set=env.get("SES_CONFIGURATION_SET") or None,
-        )
-
-
-@dataclass(frozen=True)
-class Clients:
-    """The AWS clients the mailer uses (boto3 clients; boto3 ships no type hints)."""
-
-    s3: Any
-    sesv2: Any
-
-
-@dataclass
-class DigestRun:
-    """What one digest run did, by hour key."""
-
-    sent: list[str] = field(default_factory=list)
-    failed: list[str] = field(default_factory=list)
-
-
-def hour_key(moment: datetime) -> str:
-    """The UTC clock hour of an aware datetime, as used in keys: `2026-11-28T16Z`."""
-    return moment.astimezone(UTC).strftime(_HOUR_FORMAT)
-
-
-def hour_start(key: str) -> datetime:
-    """The start of the hour named by `hour_key`."""
-    return datetime.strptime(key, _HOUR_FORMAT).replace(tzinfo=UTC)
-
-
-def _head(s3: Any, bucket: str, key: str) -> dict[str, Any] | None:
-    """Metadata only: the mailer never reads an object's body (and has no kms:Decrypt)."""
-    try:
-        response: dict[str, Any] = s3.head_object(Bucket=bucket, Key=key)
-    except ClientError as error:
-        if error_code(error) in NOT_FOUND:
-            return None
-        raise
-    return response
-
-
-def _put_new(s3: Any, bucket: str, key: str, metadata: Mapping[str, str]) -> bool:
-    """Create an empty object unless the key exists; False when it did."""
-    try:
-        s3.put_object(Bucket=bucket, Key=key, Body=b"", Metadata=dict(metadata), IfNoneMatch="*")
-    except ClientError as error:
-        if error_code(error) in CONDITIONAL_WRITE_LOST:
-            return False
-        raise
-    return True
-
-
-def _delete(s3: Any, bucket: str, key: str) -> None:
-    """Best effort: a slot left behind only sends one more report to the digest."""
-    try:
-        s3.delete_object(Bucket=bucket, Key=key)
-    except ClientError as error:
-        logger.warning("slot release failed", error=error_code(error))
-
-
-def _write_lease(s3: Any, bucket: str, key: str, metadata: dict[str, str], **condition: str) -> str:
-    """Write a lease version and return its ETag. The body is random so every version has its
-    own ETag: IfMatch on an ETag then means "nobody has written the lease since"."""
-    body = uuid.uuid4().hex.encode()
-    response = s3.put_object(Bucket=bucket, Key=key, Body=body, Metadata=metadata, **condition)
-    return str(response["ETag"])
-
-
-def _lease_is_live(lease: Mapping[str, Any], now: datetime) -> bool:
-    try:
-        since = datetime.fromisoformat(lease["Metadata"]["claimed"])
-    except (KeyError, ValueError):
-        return False
-    return now - since < timedelta(seconds=LEASE_SECONDS)
-
-
-def _claim_lease(s3: Any, bucket: str, key: str, now: datetime) -> str | None:
-    """Claim the lease `key`; its ETag when this call holds it, None when another one does."""
-    claim = {"claimed": now.isoformat()}
-    try:
-        return _write_lease(s3, bucket, key, claim, IfNoneMatch="*")
-    except ClientError as error:
-        if error_code(error) not in CONDITIONAL_WRITE_LOST:
-            raise
-    held = _head(s3, bucket, key)
-    if held is None or _lease_is_live(held, now):
-        # None: removed between our two calls; the redelivery will claim it or find the marker.
-        return None
-    try:
-        # Released, or older than any holder can live: take it over, unless someone did already.
-        return _write_lease(s3, bucket, key, claim, IfMatch=held["ETag"])
-    except ClientError as error:
-        if error_code(error) in CONDITIONAL_WRITE_LOST | NOT_FOUND:
-            return None
-        raise
-
-
-def _release_lease(s3: Any, bucket: str, key: str, etag: str) -> None:
-    """Free the lease by overwriting it without a claim, if it is still ours. Not a delete:
-    it must stay claimable with IfMatch whatever S3 does with delete markers in a versioned
-    bucket. Best effort: a lease left claimed is free again after `LEASE_SECONDS`."""
-    try:
-        _write_lease(s3, bucket, key, {}, IfMatch=etag)
-    except ClientError as error:
-        logger.warning("lease release failed", error=error_code(error))
-
-
-@contextmanager
-def _lease(s3: Any, bucket: str, key: str, now: datetime) -> Iterator[None]:
-    """Hold `key` while deciding and sending; RetryLater when another delivery holds it."""
-    etag = _claim_lease(s3, bucket, key, now)
-    if etag is None:
-        raise RetryLater
-    try:
-        yield
-    finally:
-        _release_lease(s3, bucket, key, etag)
-
-
-def send_mail(
-    sesv2: Any,
-    sender: str,
-    recipients: Sequence[str],
-    mail: notices.Mail,
-    configuration_set: str | None = None,
-) -> None:
-    """One e-mail addressed to all `recipients`: SES accepts or refuses it as a whole, so a
-    marker written after it is true for everyone (one e-mail each could half succeed)."""
-    utf8 = "UTF-8"
-    request: dict[str, Any] = {
-        "FromEmailAddress": sender,
-        "Destination": {"ToAddresses": list(recipients)},
-        "Content": {
-            "Simple": {
-                "Subject": {"Data": mail.subject, "Charset": utf8},
-                "Body": {
-                    "Text": {"Data": mail.text, "Charset": utf8},
-                    "Html": {"Data": mail.html, "Charset": utf8},
-                },
-            }
-        },
-    }
-    if configuration_set:
-        request["ConfigurationSetName"] = configuration_set
-    sesv2.send_email(**request)
-
-
-def _send(clients: Clients, settings: Settings, mail: notices.Mail) -> None:
-    send_mail(clients.sesv2, settings.sender, settings.recipients, mail, settings.configuration_set)
-
-
-def _received(report: Mapping[str, Any]) -> datetime:
-    try:
-        received = datetime.fromisoformat(report["Metadata"]["received"])
-    except (KeyError, ValueError):
-        received = report["LastModified"]
-    return received if received.tzinfo else received.replace(tzinfo=UTC)
-
-
-def _claim_slot(s3: Any, settings: Settings, hour: str) -> str | None:
-    for n in range(1, settings.hourly_cap + 1):
-        key = mailcap_key(hour, n)
-        if _put_new(s3, settings.bucket, key, {}):
-            return key
-    return None
-
-
-def _to_digest(
-    s3: Any, bucket: str, marker: str, entry: str, reference: str, hour: str, reason: DigestReason
-) -> None:
-    """Put the report or message in the digest of `hour`, then mark it announced."""
-    s3.put_object(
-        Bucket=bucket,
-        Key=digest_key(hour, entry),
-        Body=b"",
-        Metadata={"reference": reference, "reason": reason},
-    )
-    _put_new(s3, bucket, marker, {"via": "digest", "hour": hour})
-
-
-@dataclass(frozen=True)
-class Announcement:
-    """What to announce once: its marker and lease, its digest entry, and the e-mail to send."""
-
-    marker: str
-    lease: str
-    digest_entry: str
-    reference: str
-    mail: Callable[[], notices.Mail]
-    suspected_spam: bool = False
-
-
-def _announce(clients: Clients, settings: Settings, what: Announcement, now: datetime) -> Outcome:
-    """The marker, lease, slot, send, marker steps shared by reports and messages: by e-mail
-    within the hourly cap, else (and always for suspected spam) in the digest of `now`'s hour."""
-    s3, bucket = clients.s3, settings.bucket
-    with _lease(s3, bucket, what.lease, now):
-        # Another delivery may have finished between our first look and our claim.
-        if _head(s3, bucket, what.marker) is not None:
-            return "already_notified"
-        hour = hour_key(now)
-        if what.suspected_spam:
-            _to_digest(
-                s3, bucket, what.marker, what.digest_entry, what.reference, hour, "suspected_spam"
-            )
-            return "digest_suspected_spam"
-        slot = _claim_slot(s3, settings, hour)
-        if slot is None:
-            _to_digest(s3, bucket, what.marker, what.digest_entry, what.reference, hour, "over_cap")
-            return "digest_over_cap"
-        try:
-            _send(clients, settings, what.mail())
-        except ClientError:
-            # SES refused: this one did not use its slot, so give it back to the hour. (After a
-            # timeout SES may have sent it, so that slot stays counted.)
-            _delete(s3, bucket, slot)
-            raise
-        # False only after a lease takeover whose old holder wrote it: still exactly one marker.
-        _put_new(s3, bucket, what.marker, {"via": "email"})
-        return "emailed"
-
-
-def notify_report(clients: Clients, settings: Settings, key: str, now: datetime) -> Outcome:
-    """Announce the report stored at `key` once: by e-mail, or in the digest of `now`'s hour."""
-    s3, bucket = clients.s3, settings.bucket
-    report_id = report_id_from_key(key)
-    if report_id is None:
-        raise ValueError("not a report key")
-    marker = notified_key(report_id)
-    if _head(s3, bucket, marker) is not None:
-        return "already_notified"
-    report = _head(s3, bucket, key)
-    if report is None:
-        # Deleted with api-inbox before this delivery: nobody needs to be told any more.
-        return "report_missing"
-    metadata = report["Metadata"]
-    reference = metadata.get("reference", "")
-    if normalise_reference(reference) != reference:
-        raise ValueError("report metadata has no valid reference")
-    language = metadata.get("language", "")
-    what = Announcement(
-        marker=marker,
-        lease=notifying_key(report_id),
-        digest_entry=report_id,
-        reference=reference,
-        mail=lambda: notices.report_notice(reference, _received(report), language),
-        suspected_spam=metadata.get("triage") == "suspected_spam",
-    )
-    return _announce(clients, settings, what, now)
-
-
-def notify_message(clients: Clients, settings: Settings, key: str, now: datetime) -> Outcome:
-    """Announce a child's new message at `key` once, like a report: by e-mail within the hourly
-    cap (same lease and marker scheme), else in the digest of `now`'s hour under its reference."""
-    s3, bucket = clients.s3, settings.bucket
-    found = message_from_key(key)
-    if found is None:
-        raise ValueError("not a message key")
-    report_id, name = found
-    marker = notified_key(report_id, name)
-    if _head(s3, bucket, marker) is not None:
-        return "already_notified"
-    message = _head(s3, bucket, key)
-    if message is None:
-        return "report_missing"
-    reference = reference_for(report_id)
-    what = Announcement(
-        marker=marker,
-        lease=notifying_key(report_id, name),
-        digest_entry=f"{report_id}-{name}",
-        reference=reference,
-        mail=lambda: notices.message_notice(reference, _received(message)),
-    )
-    return _announce(clients, settings, what, now)
 
 
 def process_message(
@@ -410,65 +93,6 @@ def process_message(
         logger.info("report", report_id=report_id, outcome=outcome)
         outcomes.append(outcome)
     return outcomes
-
-
-def _keys(s3: Any, bucket: str, prefix: str) -> Iterator[str]:
-    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
-        for item in page.get("Contents", []):
-            yield item["Key"]
-
-
-def _hours_with_entries(s3: Any, bucket: str) -> set[str]:
-    hours: set[str] = set()
-    paginator = s3.get_paginator("list_objects_v2")
-    for page in paginator.paginate(Bucket=bucket, Prefix=DIGEST_PREFIX, Delimiter="/"):
-        for prefix in page.get("CommonPrefixes", []):
-            hours.add(prefix["Prefix"].removeprefix(DIGEST_PREFIX).rstrip("/"))
-    return hours
-
-
-def _send_digest(clients: Clients, settings: Settings, hour: str, now: datetime) -> bool:
-    s3, bucket = clients.s3, settings.bucket
-    with _lease(s3, bucket, digest_lease_key(hour), now):
-        if _head(s3, bucket, digest_sent_key(hour)) is not None:
-            return False
-        by_reason: dict[str, list[str]] = {"over_cap": [], "suspected_spam": []}
-        for key in _keys(s3, bucket, digest_prefix(hour)):
-            entry = _head(s3, bucket, key)
-            if entry is not None:
-                metadata = entry["Metadata"]
-                by_reason[metadata.get("reason", "over_cap")].append(metadata["reference"])
-        count = sum(len(refs) for refs in by_reason.values())
-        mail = notices.digest(
-            hour_start(hour),
-            sorted(by_reason["over_cap"]),
-            sorted(by_reason["suspected_spam"]),
-            settings.hourly_cap,
-        )
-        _send(clients, settings, mail)
-        _put_new(s3, bucket, digest_sent_key(hour), {"count": str(count)})
-        logger.info("digest", hour=hour, count=count, outcome="emailed")
-        return True
-
-
-def send_due_digests(clients: Clients, settings: Settings, now: datetime) -> DigestRun:
-    """Send one digest for every finished hour that has entries and no digest yet.
-
-    Hours are never skipped: an hour whose digest failed stays due until a later run sends it.
-    """
-    s3, bucket = clients.s3, settings.bucket
-    sent = {key.removeprefix(DIGEST_SENT_PREFIX) for key in _keys(s3, bucket, DIGEST_SENT_PREFIX)}
-    run = DigestRun()
-    for hour in sorted(_hours_with_entries(s3, bucket) - sent):
-        if hour_start(hour) + timedelta(hours=1) + DIGEST_GRACE > now:
-            continue
-        try:
-            if _send_digest(clients, settings, hour, now):
-                run.sent.append(hour)
-        except (BotoCoreError, ClientError, RetryLater) as error:
-            logger.error("digest", hour=hour, outcome="failed", error=error_code(error))
-            run.failed.append(hour)
-    return run
 
 
 @functools.cache

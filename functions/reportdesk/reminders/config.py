@@ -1,14 +1,19 @@
-"""The scheduled functions' settings, read once from the environment, and their AWS clients."""
+"""The scheduled functions' settings, read once from the environment, their AWS clients, and
+sending one e-mail the way the mailer does."""
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
 import boto3
 from botocore.config import Config
+
+from reportdesk.mailer import common as mailer
+from reportdesk.mailer.announce import send_mail
+from reportdesk.mailer.notices import Mail
 
 DEFAULT_RETENTION_DAYS: Final = 365
 
@@ -64,4 +69,18 @@ def aws_clients() -> Clients:
         sesv2=boto3.client("sesv2", config=config),
         ses=boto3.client("ses", config=config),
         sqs=boto3.client("sqs", config=config),
+    )
+
+
+def send(clients: Clients, settings: Settings, recipients: Sequence[str], mail: Mail) -> None:
+    """One e-mail to all `recipients` through the mailer's sending (sender, configuration set)."""
+    send_mail(
+        mailer.Clients(s3=clients.s3, sesv2=clients.sesv2),
+        mailer.Settings(
+            bucket=settings.bucket,
+            sender=settings.sender,
+            recipients=tuple(recipients),
+            configuration_set=settings.configuration_set,
+        ),
+        mail,
     )

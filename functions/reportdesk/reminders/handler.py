@@ -19,9 +19,8 @@ from reportdesk.cases.delete import delete_every_trace
 from reportdesk.core.clock import brussels_date
 from reportdesk.core.layout import case_key, reminded_key
 from reportdesk.core.s3 import delete_every_version
-from reportdesk.mailer.handler import send_mail
 from reportdesk.reminders import mail, rules
-from reportdesk.reminders.config import Clients, Settings, aws_clients
+from reportdesk.reminders.config import Clients, Settings, aws_clients, send
 from reportdesk.reminders.overview import run_overview
 from reportdesk.reminders.store import (
     Outcome,
@@ -83,9 +82,7 @@ def run_reminders(clients: Clients, settings: Settings, now: datetime) -> Run:
         return run
     message = mail.reminder(waiting, now, settings.retention_days)
     try:
-        send_mail(
-            clients.sesv2, settings.sender, settings.recipients, message, settings.configuration_set
-        )
+        send(clients, settings, settings.recipients, message)
     except (BotoCoreError, ClientError):
         # Not sent: give the day back so the scheduler's retry can send it.
         clients.s3.delete_object(Bucket=settings.bucket, Key=marker)

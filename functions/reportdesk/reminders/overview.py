@@ -12,9 +12,9 @@ from botocore.exceptions import BotoCoreError, ClientError
 from reportdesk.core.clock import brussels_date
 from reportdesk.core.layout import DIGEST_SENT_PREFIX, overview_sent_key
 from reportdesk.core.s3 import error_code
-from reportdesk.mailer.handler import hour_start, send_mail
+from reportdesk.mailer.common import hour_start
 from reportdesk.reminders import mail
-from reportdesk.reminders.config import Clients, Settings
+from reportdesk.reminders.config import Clients, Settings, send
 from reportdesk.reminders.store import (
     Outcome,
     claim_marker,
@@ -87,13 +87,7 @@ def run_overview(clients: Clients, settings: Settings, now: datetime) -> Outcome
     if not claim_marker(clients.s3, settings.bucket, marker):
         return "already_sent"
     try:
-        send_mail(
-            clients.sesv2,
-            settings.sender,
-            settings.overview_recipients,
-            mail.overview(numbers),
-            settings.configuration_set,
-        )
+        send(clients, settings, settings.overview_recipients, mail.overview(numbers))
     except (BotoCoreError, ClientError):
         clients.s3.delete_object(Bucket=settings.bucket, Key=marker)
         raise

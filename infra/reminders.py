@@ -97,17 +97,12 @@ class Reminders(Construct):
             ["s3:DeleteObject", "s3:DeleteObjectVersion"],
             list(layout.TRACE_PREFIXES),
         )
-        # `api-inbox delete` removes every trace too (cases.delete): the delete role's other
-        # deletes (reports, thread, code mappings) are granted with the storage and follow-up.
+        # `api-inbox delete` removes every trace (cases.delete), the case state too; the delete
+        # role's other deletes are granted with the storage, the follow-up and the mailer.
         storage.allow(
             storage.delete_role,
             ["s3:DeleteObject", "s3:DeleteObjectVersion"],
-            [
-                layout.NOTIFIED_PREFIX,
-                layout.NOTIFYING_PREFIX,
-                layout.DIGEST_PREFIX,
-                layout.CASES_PREFIX,
-            ],
+            [layout.CASES_PREFIX],
         )
         self.overview.role.add_to_principal_policy(
             iam.PolicyStatement(

@@ -16,9 +16,9 @@ from typing import Any, Final, Literal, get_args
 from botocore.exceptions import BotoCoreError, ClientError
 
 from reportdesk.core.clock import brussels_date
+from reportdesk.core.layout import case_key
 from reportdesk.core.s3 import StorageUnavailable
 
-CASES_PREFIX: Final = "cases/"
 SCHEMA: Final = 1
 Status = Literal["new", "read", "in_progress", "handled"]
 STATUSES: Final[tuple[Status, ...]] = get_args(Status)
@@ -32,10 +32,6 @@ CHILD_STATUS: Final[dict[Status, str]] = {
 _NOT_FOUND: Final = frozenset({"404", "NoSuchKey", "NotFound"})
 _LOST_RACE: Final = frozenset({"PreconditionFailed", "ConditionalRequestConflict", "409", "412"})
 _ATTEMPTS: Final = 5
-
-
-def case_key(report_id: str) -> str:
-    return f"{CASES_PREFIX}{report_id}"
 
 
 def iso(moment: datetime) -> str:

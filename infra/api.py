@@ -179,7 +179,7 @@ class ReportApi(Construct):
         nag.acknowledge(
             secret,
             "AwsSolutions-SMG4",
-            "Rotated by hand when needed (README, Deploying): automatic rotation needs a rotation "
+            "Rotated by hand when needed (deploying guide): automatic rotation needs a rotation "
             f"function; {rotation}.",
         )
         return secret

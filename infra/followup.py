@@ -15,7 +15,7 @@ from infra.config import Config
 from infra.functions import api_function
 from infra.storage import ReportsStorage
 
-# Prefixes of README "Storage layout".
+# Prefixes of guides/reference.md "Storage layout".
 
 
 class Followup(Construct):

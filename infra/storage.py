@@ -233,7 +233,7 @@ class ReportsStorage(Construct):
                 role,
                 f"AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::{self.bucket_name}/{prefix}*]",
                 f"Object keys under {prefix} are made at run time (report ids, hours): the "
-                "prefix is the narrowest fixed scope (README, Storage layout).",
+                "prefix is the narrowest fixed scope (guides/reference.md, Storage layout).",
             )
 
     def allow_list(self, role: iam.IRole) -> None:

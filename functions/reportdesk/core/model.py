@@ -181,7 +181,7 @@ class ReportIn(BaseModel):
 
 
 class ReportDocument(BaseModel):
-    """The decrypted content of a report object (README, "Storage layout").
+    """The decrypted content of a report object (guides/reference.md, "Storage layout").
 
     The intake writes it with `document()`; readers validate what they decrypt with this model
     (built on first use: the intake never needs it).

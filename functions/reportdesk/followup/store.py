@@ -1,5 +1,5 @@
 """Follow-up of a report, free of Lambda and HTTP: the child's private code (stored only as a keyed
-HMAC), the API persons' replies and the child's messages (README, "Storage layout").
+HMAC), the API persons' replies and the child's messages (guides/reference.md, "Storage layout").
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Where and how report objects and used-challenge markers are written in the reports bucket.
 
 Every write is conditional (`IfNoneMatch="*"`), so a retried or concurrent submission is stored
-once (see README, "Storage layout"). The intake never reads an object: it may only write, and
+once (reference guide, "Storage layout"). The intake never reads an object: it may only write, and
 list report keys.
 """
 

@@ -13,7 +13,8 @@ from typing import Any
 
 import boto3
 import pytest
-from reportdesk.cases.state import CaseState, case_key
+from reportdesk.cases.state import CaseState
+from reportdesk.core.layout import case_key
 from reportdesk.core.reference import reference_for
 from reportdesk.followup import store as followup_store
 from reportdesk.reminders import config

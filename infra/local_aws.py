@@ -20,6 +20,8 @@ from reportdesk.core import layout
 REGION = "eu-west-1"
 SENDER = "meldingen@example.org"
 RECIPIENTS = ("api-lien@example.org", "api-ellen@example.org")
+# The maintainers: the weekly overview goes to them (alarm_emails in a deployment).
+MAINTAINERS = ("beheer@example.org",)
 # Objects the mailer announces: reports, and the children's follow-up messages.
 REPORTS_PREFIXES = layout.ANNOUNCED_PREFIXES
 # The web inbox: its readers' group, the one local API person, and how long access records stay.
@@ -81,6 +83,9 @@ class Resources:
             "SES_CONFIGURATION_SET": "reports",
             "AUDIT_BUCKET": self.audit_bucket,
             "RETENTION_DAYS": str(RETENTION_DAYS),
+            "OVERVIEW_RECIPIENTS": ",".join(MAINTAINERS),
+            "NOTIFY_QUEUE_URL": self.queue_url,
+            "NOTIFY_DLQ_URL": self.dlq_url,
         }
 
 

@@ -19,6 +19,7 @@ from infra.followup import Followup
 from infra.functions import code
 from infra.inbox import Inbox
 from infra.notifications import Notifications
+from infra.reminders import Reminders
 from infra.storage import ContentReaders, ReportsStorage
 from infra.website import Website
 
@@ -93,6 +94,15 @@ class ReportDeskStack(Stack):
             log_retention=log_retention,
             access_logs=self.access_logs,
         )
+        self.reminders = Reminders(
+            self,
+            "Reminders",
+            config=config,
+            storage=self.storage,
+            notifications=self.notifications,
+            code=lambda_code,
+            log_retention=log_retention,
+        )
         self.website = Website(
             self,
             "Website",
@@ -120,6 +130,9 @@ class ReportDeskStack(Stack):
                 # HEAD (metadata) only: the mailer announces reports and messages, never decrypts.
                 self.notifications.mailer.role,
                 self.notifications.digest.role,
+                # HEAD (metadata) only: the reminders' view of each report; no key at all.
+                self.reminders.reminders.role,
+                self.reminders.overview.role,
             ],
         )
         self.alarms = Alarms(self, "Alarms", config=config)
@@ -137,6 +150,8 @@ class ReportDeskStack(Stack):
         self.alarms.watch_function("Digest", self.notifications.digest.function, "digest")
         self.alarms.watch_function("Inbox", self.inbox.function.function, "inbox")
         self.alarms.watch_function("InboxSignIn", self.inbox.signin.function, "inbox-signin")
+        self.alarms.watch_function("Reminders", self.reminders.reminders.function, "reminders")
+        self.alarms.watch_function("Overview", self.reminders.overview.function, "weekly overview")
 
         site = config.domain or self.website.distribution.distribution_domain_name
         CfnOutput(self, "SiteUrl", value=f"https://{site}")

@@ -214,10 +214,9 @@ def lifecycle(synth: Synth) -> dict[str, dict[str, Any]]:
     return {rule["Id"]: rule for rule in bucket["Properties"]["LifecycleConfiguration"]["Rules"]}
 
 
-def test_reports_expire_after_the_retention_days(synth: Synth) -> None:
-    rule = lifecycle(synth)["retention"]
-    assert "Prefix" not in rule
-    assert rule["ExpirationInDays"] == synth.config.retention_days
+def test_deleted_versions_go_after_the_deleted_retention_days(synth: Synth) -> None:
+    rule = lifecycle(synth)["deleted-versions"]
+    assert "Prefix" not in rule and "ExpirationInDays" not in rule
     assert rule["NoncurrentVersionExpiration"] == {
         "NoncurrentDays": synth.config.deleted_retention_days
     }
@@ -516,6 +515,8 @@ def test_alarms_on_function_errors_and_throttles(synth: Synth) -> None:
             "Notifications/Mailer",
             "Notifications/Digest",
             "Inbox/Function",
+            "Reminders/Daily",
+            "Reminders/Weekly",
         )
     ] + [{"Ref": by_path(synth, "Inbox/SignIn/Function/Resource")}]
     metrics = alarm_metrics(synth)

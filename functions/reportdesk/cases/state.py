@@ -15,6 +15,7 @@ from typing import Any, Final, Literal, get_args
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from reportdesk.core.clock import brussels_date
 from reportdesk.core.layout import case_key
 from reportdesk.core.s3 import StorageUnavailable
 
@@ -78,7 +79,7 @@ class CaseState:
             status=status,
             history=(*self.history, Change(status, iso(now))),
             closed_at=iso(now) if closed else None,
-            expires_on=(now.date() + timedelta(days=retention_days)).isoformat()
+            expires_on=(brussels_date(now) + timedelta(days=retention_days)).isoformat()
             if closed
             else None,
             postponed=self.postponed if closed else False,
@@ -149,6 +150,8 @@ def update(
                 Key=case_key(report_id),
                 Body=json.dumps(wanted.as_json()).encode(),
                 ContentType="application/json",
+                # SSE-S3: no personal data here, and the reminders read it without any KMS use.
+                ServerSideEncryption="AES256",
                 **condition,
             )
         except ClientError as error:

@@ -216,14 +216,7 @@ class Inbox(Construct):
         storage.allow(
             role,
             ["s3:DeleteObject", "s3:DeleteObjectVersion"],
-            [
-                reports,
-                replies,
-                messages,
-                layout.FOLLOWUP_PREFIX,
-                layout.FOLLOWUP_INDEX_PREFIX,
-                layout.CASES_PREFIX,
-            ],
+            list(layout.TRACE_PREFIXES),
         )
         role.add_to_principal_policy(
             iam.PolicyStatement(

@@ -81,6 +81,7 @@ def test_only_the_daily_run_deletes_and_only_traces_of_reports(synth: Synth) -> 
         "notified/*",
         "notifying/*",
         "digest/*",
+        "submissions/*",
         "cases/*",
     }
     assert "s3:DeleteObjectVersion" not in actions(role_statements(synth, WEEKLY))

@@ -17,6 +17,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from reportdesk.cases import audit
 from reportdesk.cases import state as casestate
+from reportdesk.cases.delete import delete_every_trace
 from reportdesk.cases.state import CaseState, Status
 from reportdesk.core import crypto
 from reportdesk.core.layout import MESSAGES_PREFIX, REPORTS_PREFIX
@@ -319,25 +320,13 @@ def visible(text: str) -> str:
 
 
 def delete(store: Store, typed: str, confirm: Any, actor: audit.Actor, now: datetime) -> None:
-    """Remove every trace of the report: follow-up codes, thread, report versions, case state.
+    """Remove every trace of the report (`cases.delete.delete_every_trace`).
     The access record stays (it holds no report content, and nobody can delete it)."""
     found = find(store, typed)
     if not isinstance(confirm, str) or normalise_reference(confirm) != found.reference:
         raise BadInput("confirm must be the report's reference")
     _record(store, found, actor, "delete", now)
     try:
-        followup_store.delete_followup(store.s3, store.bucket, found.report_id)
-        pages = store.s3.get_paginator("list_object_versions").paginate(
-            Bucket=store.bucket, Prefix=found.key
-        )
-        doomed = [
-            {"Key": item["Key"], "VersionId": item["VersionId"]}
-            for page in pages
-            for item in [*page.get("Versions", []), *page.get("DeleteMarkers", [])]
-            if item["Key"] == found.key
-        ]
-        if doomed:
-            store.s3.delete_objects(Bucket=store.bucket, Delete={"Objects": doomed, "Quiet": True})
-        casestate.delete(store.s3, store.bucket, found.report_id)
+        delete_every_trace(store.s3, store.bucket, found.key)
     except (BotoCoreError, ClientError) as error:
         raise StorageUnavailable(type(error).__name__) from error

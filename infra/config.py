@@ -42,6 +42,8 @@ class Config:
     retention_days: int = 365
     deleted_retention_days: int = 7
     hourly_cap: int = 10
+    message_hourly_cap: int = 5
+    daily_messages_per_code: int = 20
     throttle_rate: int = 5
     throttle_burst: int = 10
     intake_concurrency: int = 5
@@ -125,6 +127,8 @@ def parse(env: str, raw: dict[str, Any]) -> Config:
         retention_days=_int(raw, "retention_days", 365, 1, 3650),
         deleted_retention_days=_int(raw, "deleted_retention_days", 7, 1, 90),
         hourly_cap=_int(raw, "hourly_cap", 10, 1, 1000),
+        message_hourly_cap=_int(raw, "message_hourly_cap", 5, 1, 1000),
+        daily_messages_per_code=_int(raw, "daily_messages_per_code", 20, 1, 1000),
         throttle_rate=_int(raw, "throttle_rate", 5, 1, 1000),
         throttle_burst=_int(raw, "throttle_burst", 10, 1, 2000),
         intake_concurrency=_int(raw, "intake_concurrency", 5, 1, 100),

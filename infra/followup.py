@@ -41,7 +41,10 @@ class Followup(Construct):
             service="followup",
             code=code,
             storage=storage,
-            environment={"FOLLOWUP_SECRET_ID": self.secret.secret_arn},
+            environment={
+                "FOLLOWUP_SECRET_ID": self.secret.secret_arn,
+                "DAILY_MESSAGES_PER_CODE": str(config.daily_messages_per_code),
+            },
             log_retention=log_retention,
             reserved_concurrency=config.intake_concurrency,
         )

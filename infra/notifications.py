@@ -81,6 +81,7 @@ class Notifications(Construct):
             "MAIL_SENDER": config.sender,
             "MAIL_RECIPIENTS": ",".join(config.recipients),
             "MAIL_HOURLY_CAP": str(config.hourly_cap),
+            "MAIL_HOURLY_MESSAGE_CAP": str(config.message_hourly_cap),
             "SES_CONFIGURATION_SET": self.configuration_set.configuration_set_name,
         }
         send_email = iam.PolicyStatement(

@@ -90,3 +90,4 @@ def test_followup_function_environment_names_its_secret(synth: Synth) -> None:
     variables = function["Properties"]["Environment"]["Variables"]
     assert variables["FOLLOWUP_SECRET_ID"] == {"Ref": by_path(synth, "Api/FollowupSecret/Resource")}
     assert "CHALLENGE_SECRET_ID" not in variables
+    assert variables["DAILY_MESSAGES_PER_CODE"] == str(synth.config.daily_messages_per_code)

@@ -299,6 +299,7 @@ def test_mailer_environment_carries_the_mail_settings(synth: Synth) -> None:
     assert env["MAIL_SENDER"] == synth.config.sender
     assert env["MAIL_RECIPIENTS"] == ",".join(synth.config.recipients)
     assert env["MAIL_HOURLY_CAP"] == str(synth.config.hourly_cap)
+    assert env["MAIL_HOURLY_MESSAGE_CAP"] == str(synth.config.message_hourly_cap)
     assert env["SES_CONFIGURATION_SET"] == {
         "Ref": by_path(synth, "Notifications/ConfigurationSet/Resource")
     }

@@ -55,13 +55,19 @@ from reportdesk.mailer import notices
 # - What remains: a delivery that dies after SES accepted and before the marker was written is
 #   sent again by the retry. Sending and writing cannot be one step; a duplicate beats a lost one.
 #
-# The hourly cap counts UTC clock hours (Belgian hours have the same boundaries, as Belgium is a
-# whole number of hours from UTC) by claiming `mailcap/<hour>/<n>`, n = 1..cap, with IfNoneMatch.
-# Reports past the cap, and every `suspected_spam` report, get `digest/<hour>/<report_id>` instead.
+# The hourly caps count UTC clock hours (Belgian hours have the same boundaries, as Belgium is a
+# whole number of hours from UTC) by claiming `mailcap/<hour>/<kind>/<n>`, n = 1..cap, with
+# IfNoneMatch; reports and the children's messages have separate caps, so cheap messages cannot
+# use up the reports' e-mails. An `unverified` report (no proof of work) may only take the first
+# half of the report slots: however many cheap reports arrive, the other half stays for verified
+# ones. Past the cap, and for every `suspected_spam` report, `digest/<hour>/<entry>` instead.
+# The last usable slot is looked at first: when it is taken the hour is full (slots are claimed
+# from 1 up), so a flood costs one HEAD per report instead of one failed PUT per slot.
 
 logger = Logger(service="mailer")
 
 DEFAULT_HOURLY_CAP: Final = 10
+DEFAULT_MESSAGE_HOURLY_CAP: Final = 5
 # Longer than the mailer's Lambda timeout: a lease this old has no living holder.
 LEASE_SECONDS: Final = 120
 # An hour's digest waits this long after the hour ended: longer than the Lambda timeout, so no
@@ -74,6 +80,7 @@ Outcome = Literal[
     "emailed", "digest_over_cap", "digest_suspected_spam", "already_notified", "report_missing"
 ]
 DigestReason = Literal["over_cap", "suspected_spam"]
+SlotKind = Literal["report", "message"]
 
 
 class RetryLater(Exception):
@@ -88,11 +95,20 @@ class Settings:
     sender: str
     recipients: tuple[str, ...]
     hourly_cap: int = DEFAULT_HOURLY_CAP
+    message_hourly_cap: int = DEFAULT_MESSAGE_HOURLY_CAP
     configuration_set: str | None = None
+
+    def usable_slots(self, kind: SlotKind, verified: bool = True) -> int:
+        """How many of the hour's slots an announcement may take: its kind's cap, and for an
+        unverified report only the first half (rounded down: with a cap of 1, none)."""
+        if kind == "message":
+            return self.message_hourly_cap
+        return self.hourly_cap if verified else self.hourly_cap // 2
 
     @classmethod
     def from_environment(cls, env: Mapping[str, str]) -> Settings:
-        """Read `REPORTS_BUCKET`, `MAIL_SENDER`, `MAIL_RECIPIENTS`, `MAIL_HOURLY_CAP`, ..."""
+        """Read `REPORTS_BUCKET`, `MAIL_SENDER`, `MAIL_RECIPIENTS`, `MAIL_HOURLY_CAP`,
+        `MAIL_HOURLY_MESSAGE_CAP`, ..."""
         recipients = tuple(a.strip() for a in env["MAIL_RECIPIENTS"].split(",") if a.strip())
         if not recipients:
             raise ValueError("MAIL_RECIPIENTS names nobody")
@@ -101,6 +117,9 @@ class Settings:
             sender=env["MAIL_SENDER"],
             recipients=recipients,
             hourly_cap=int(env.get("MAIL_HOURLY_CAP") or DEFAULT_HOURLY_CAP),
+            message_hourly_cap=int(
+                env.get("MAIL_HOURLY_MESSAGE_CAP") or DEFAULT_MESSAGE_HOURLY_CAP
+            ),
             configuration_set=env.get("SES_CONFIGURATION_SET") or None,
         )
 
@@ -250,10 +269,17 @@ def _received(report: Mapping[str, Any]) -> datetime:
     return received if received.tzinfo else received.replace(tzinfo=UTC)
 
 
-def _claim_slot(s3: Any, settings: Settings, hour: str) -> str | None:
-    for n in range(1, settings.hourly_cap + 1):
-        key = mailcap_key(hour, n)
-        if _put_new(s3, settings.bucket, key, {}):
+def _claim_slot(s3: Any, bucket: str, hour: str, kind: SlotKind, usable: int) -> str | None:
+    """Claim the lowest free slot of 1..`usable`; None when the hour has none left for this one.
+
+    Slots are claimed from 1 up, so a taken last slot means every lower one was taken too (one
+    given back after an SES refusal is only lost to the digest: one e-mail fewer, never more).
+    """
+    if usable < 1 or _head(s3, bucket, mailcap_key(hour, kind, usable)) is not None:
+        return None
+    for n in range(1, usable + 1):
+        key = mailcap_key(hour, kind, n)
+        if _put_new(s3, bucket, key, {}):
             return key
     return None
 
@@ -280,7 +306,9 @@ class Announcement:
     digest_entry: str
     reference: str
     mail: Callable[[], notices.Mail]
+    kind: SlotKind = "report"
     suspected_spam: bool = False
+    verified: bool = True
 
 
 def _announce(clients: Clients, settings: Settings, what: Announcement, now: datetime) -> Outcome:
@@ -297,7 +325,8 @@ def _announce(clients: Clients, settings: Settings, what: Announcement, now: dat
                 s3, bucket, what.marker, what.digest_entry, what.reference, hour, "suspected_spam"
             )
             return "digest_suspected_spam"
-        slot = _claim_slot(s3, settings, hour)
+        usable = settings.usable_slots(what.kind, what.verified)
+        slot = _claim_slot(s3, bucket, hour, what.kind, usable)
         if slot is None:
             _to_digest(s3, bucket, what.marker, what.digest_entry, what.reference, hour, "over_cap")
             return "digest_over_cap"
@@ -338,6 +367,7 @@ def notify_report(clients: Clients, settings: Settings, key: str, now: datetime)
         reference=reference,
         mail=lambda: notices.report_notice(reference, _received(report), language),
         suspected_spam=metadata.get("triage") == "suspected_spam",
+        verified=metadata.get("triage") != "unverified",
     )
     return _announce(clients, settings, what, now)
 
@@ -363,6 +393,7 @@ def notify_message(clients: Clients, settings: Settings, key: str, now: datetime
         digest_entry=f"{report_id}-{name}",
         reference=reference,
         mail=lambda: notices.message_notice(reference, _received(message)),
+        kind="message",
     )
     return _announce(clients, settings, what, now)
 

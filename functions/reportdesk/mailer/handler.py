@@ -9,6 +9,7 @@ import json
 import os
 import uuid
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -17,12 +18,6 @@ from urllib.parse import unquote_plus
 
 import boto3
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.utilities.batch import (
-    BatchProcessor,
-    EventType,
-    process_partial_response,
-)
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -52,6 +47,8 @@ from reportdesk.mailer import notices
 # - A lease older than `LEASE_SECONDS` belongs to a delivery that crashed (the Lambda timeout is
 #   shorter), so another may take it over with IfMatch on its ETag: only one taker wins. A holder
 #   frees its lease by overwriting it without a claim, so a retry can take it at once.
+# - A holder that wrote the marker leaves its lease claimed: every later delivery stops at the
+#   marker before it looks at the lease, so freeing it would be one more write per report.
 # - What remains: a delivery that dies after SES accepted and before the marker was written is
 #   sent again by the retry. Sending and writing cannot be one step; a duplicate beats a lost one.
 #
@@ -73,6 +70,9 @@ LEASE_SECONDS: Final = 120
 # An hour's digest waits this long after the hour ended: longer than the Lambda timeout, so no
 # delivery that read the clock inside that hour can still be adding an entry to it.
 DIGEST_GRACE: Final = timedelta(minutes=5)
+# The messages of one batch are announced side by side: each waits on S3 most of its time, and the
+# leases and conditional writes already make concurrent deliveries safe.
+BATCH_WORKERS: Final = 5
 
 _HOUR_FORMAT: Final = "%Y-%m-%dT%HZ"
 
@@ -126,10 +126,12 @@ class Settings:
 
 @dataclass(frozen=True)
 class Clients:
-    """The AWS clients the mailer uses (boto3 clients; boto3 ships no type hints)."""
+    """The AWS clients the mailer uses (boto3 clients; boto3 ships no type hints), and the last
+    slots this container found taken: such an hour stays full, so they are not looked at again."""
 
     s3: Any
     sesv2: Any
+    taken_last_slots: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -229,14 +231,16 @@ def _release_lease(s3: Any, bucket: str, key: str, etag: str) -> None:
 
 @contextmanager
 def _lease(s3: Any, bucket: str, key: str, now: datetime) -> Iterator[None]:
-    """Hold `key` while deciding and sending; RetryLater when another delivery holds it."""
+    """Hold `key` while deciding and sending; RetryLater when another delivery holds it.
+    Freed when the work failed; kept when it was done (see "A holder that wrote the marker")."""
     etag = _claim_lease(s3, bucket, key, now)
     if etag is None:
         raise RetryLater
     try:
         yield
-    finally:
+    except BaseException:
         _release_lease(s3, bucket, key, etag)
+        raise
 
 
 def _send(clients: Clients, settings: Settings, mail: notices.Mail) -> None:
@@ -269,13 +273,22 @@ def _received(report: Mapping[str, Any]) -> datetime:
     return received if received.tzinfo else received.replace(tzinfo=UTC)
 
 
-def _claim_slot(s3: Any, bucket: str, hour: str, kind: SlotKind, usable: int) -> str | None:
+def _claim_slot(
+    clients: Clients, bucket: str, hour: str, kind: SlotKind, usable: int
+) -> str | None:
     """Claim the lowest free slot of 1..`usable`; None when the hour has none left for this one.
 
     Slots are claimed from 1 up, so a taken last slot means every lower one was taken too (one
     given back after an SES refusal is only lost to the digest: one e-mail fewer, never more).
     """
-    if usable < 1 or _head(s3, bucket, mailcap_key(hour, kind, usable)) is not None:
+    s3 = clients.s3
+    if usable < 1:
+        return None
+    last = mailcap_key(hour, kind, usable)
+    if last in clients.taken_last_slots:
+        return None
+    if _head(s3, bucket, last) is not None:
+        clients.taken_last_slots.add(last)
         return None
     for n in range(1, usable + 1):
         key = mailcap_key(hour, kind, n)
@@ -326,7 +339,7 @@ def _announce(clients: Clients, settings: Settings, what: Announcement, now: dat
             )
             return "digest_suspected_spam"
         usable = settings.usable_slots(what.kind, what.verified)
-        slot = _claim_slot(s3, bucket, hour, what.kind, usable)
+        slot = _claim_slot(clients, bucket, hour, what.kind, usable)
         if slot is None:
             _to_digest(s3, bucket, what.marker, what.digest_entry, what.reference, hour, "over_cap")
             return "digest_over_cap"
@@ -499,20 +512,24 @@ def _aws_clients() -> Clients:
     return Clients(s3=boto3.client("s3", config=config), sesv2=boto3.client("sesv2", config=config))
 
 
-def handler(event: dict[str, Any], context: Any) -> Any:
+def handler(event: dict[str, Any], context: Any) -> dict[str, list[dict[str, str]]]:
     """SQS-triggered: each message that fails is reported alone and retried alone."""
     clients = _aws_clients()
     settings = Settings.from_environment(os.environ)
+
+    def failed(record: Mapping[str, Any]) -> str | None:
+        try:
+            process_message(clients, settings, record["body"], datetime.now(UTC))
+        except Exception:  # any failure: SQS delivers this message again
+            return str(record["messageId"])
+        return None
+
+    records = event.get("Records", [])
+    with ThreadPoolExecutor(max_workers=max(1, min(BATCH_WORKERS, len(records)))) as pool:
+        failures = [message_id for message_id in pool.map(failed, records) if message_id]
     # A batch where every message failed is answered like any other, not raised: SQS retries
     # exactly the failed messages either way, and the DLQ alarm covers what keeps failing.
-    processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
-
-    def record_handler(record: SQSRecord) -> list[Outcome]:
-        return process_message(clients, settings, record.body, datetime.now(UTC))
-
-    return process_partial_response(
-        event=event, record_handler=record_handler, processor=processor, context=context
-    )
+    return {"batchItemFailures": [{"itemIdentifier": message_id} for message_id in failures]}
 
 
 def digest_handler(event: dict[str, Any], context: Any) -> dict[str, list[str]]:

@@ -114,10 +114,10 @@ class ReportApi(Construct):
         storage.allow_storage_key(self.intake.role, ["kms:GenerateDataKey"])
         self.challenge_secret.grant_read(self.intake.role)
         self.add_function_route(
-            routes.REPORTS_PATH, [apigwv2.HttpMethod.POST], self.intake.function, "Reports"
+            routes.REPORTS_PATH, [apigwv2.HttpMethod.POST], self.intake.alias, "Reports"
         )
         self.add_function_route(
-            routes.CHALLENGE_PATH, [apigwv2.HttpMethod.GET], self.intake.function, "Challenge"
+            routes.CHALLENGE_PATH, [apigwv2.HttpMethod.GET], self.intake.alias, "Challenge"
         )
 
     @property

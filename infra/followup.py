@@ -63,7 +63,7 @@ class Followup(Construct):
             (routes.FOLLOWUP_READ_PATH, "FollowupRead"),
             (routes.FOLLOWUP_MESSAGES_PATH, "FollowupMessages"),
         ):
-            api.add_function_route(path, [apigwv2.HttpMethod.POST], self.function.function, name)
+            api.add_function_route(path, [apigwv2.HttpMethod.POST], self.function.alias, name)
 
         # The intake issues a code with every accepted report: the mapping and its index entry.
         intake = api.intake

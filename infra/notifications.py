@@ -106,7 +106,7 @@ class Notifications(Construct):
             log_retention=log_retention,
             timeout=Duration.seconds(MAILER_TIMEOUT_SECONDS),
         )
-        self.mailer.function.add_event_source(
+        self.mailer.alias.add_event_source(
             sources.SqsEventSource(
                 self.queue,
                 batch_size=10,
@@ -131,7 +131,7 @@ class Notifications(Construct):
             "Hourly",
             description="Send the digest of every finished hour (after its 5 min grace)",
             schedule=events.Schedule.cron(minute="10"),
-            targets=[targets.LambdaFunction(self.digest.function, retry_attempts=2)],
+            targets=[targets.LambdaFunction(self.digest.alias, retry_attempts=2)],
         )
 
         for fn in (self.mailer, self.digest):

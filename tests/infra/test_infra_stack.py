@@ -250,7 +250,7 @@ def test_mailer_reports_partial_batch_failures(synth: Synth) -> None:
     [mapping] = synth.resources("AWS::Lambda::EventSourceMapping").values()
     assert mapping["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
     assert mapping["Properties"]["FunctionName"] == {
-        "Ref": by_path(synth, "Notifications/Mailer/Function/Resource")
+        "Ref": by_path(synth, "Notifications/Mailer/Alias/Resource")
     }
 
 
@@ -258,7 +258,7 @@ def test_digest_runs_every_hour(synth: Synth) -> None:
     [rule] = synth.resources("AWS::Events::Rule").values()
     assert rule["Properties"]["ScheduleExpression"] == "cron(10 * * * ? *)"
     assert rule["Properties"]["Targets"][0]["Arn"] == {
-        "Fn::GetAtt": [by_path(synth, "Notifications/Digest/Function/Resource"), "Arn"]
+        "Ref": by_path(synth, "Notifications/Digest/Alias/Resource")
     }
 
 

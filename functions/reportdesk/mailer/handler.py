@@ -20,6 +20,7 @@ import boto3
 from aws_lambda_powertools import Logger
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
+from snapshot_restore_py import register_after_restore
 
 from reportdesk.core.layout import (
     DIGEST_PREFIX,
@@ -37,6 +38,7 @@ from reportdesk.core.layout import (
 from reportdesk.core.reference import normalise_reference, reference_for
 from reportdesk.core.s3 import CONDITIONAL_WRITE_LOST, NOT_FOUND, error_code
 from reportdesk.mailer import notices
+from reportdesk.runtime import snapstart as _snapstart  # noqa: F401 - registers its hooks first
 
 # Exactly one e-mail per report although S3 events arrive at least once, and concurrently:
 # - `notified/<report_id>` (IfNoneMatch) is written only after SES accepted the e-mail, or after the
@@ -510,6 +512,10 @@ def _aws_clients() -> Clients:
     # Short timeouts: a hung call must end well inside the Lambda timeout and the lease.
     config = Config(connect_timeout=5, read_timeout=10, retries={"mode": "standard"})
     return Clients(s3=boto3.client("s3", config=config), sesv2=boto3.client("sesv2", config=config))
+
+
+# After a SnapStart restore: new clients (pooled connections do not survive a snapshot).
+register_after_restore(_aws_clients.cache_clear)
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, list[dict[str, str]]]:

@@ -1,6 +1,8 @@
 """Mailer drain: a flood of reports already in the bucket (the notification queue full of their
 events), then ONE queue consumer -- the local server's poller and the mailer handler -- empties it.
-Measures reports announced per second, and that each was announced exactly once.
+Measures reports announced per second, the AWS calls and the CPU time (moto included: it runs in
+this process) each report costs, and that each was announced exactly once. On a shared machine the
+wall-clock rate follows the load; calls and CPU seconds per report do not.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import boto3
 from reportdesk.core.reference import reference_for
 
 from bench.common import Row
+from infra.local.events import MAILER_HANDLER, load_handler
 from infra.local.pollers import QueueConsumer
 from infra.local_server import start_aws
 
@@ -68,12 +71,16 @@ def measure() -> list[Row]:
         queued = _depth(sqs, resources.queue_url)
         stop = threading.Event()
         consumer = QueueConsumer(resources, stop)
+        calls: Counter[str] = Counter()
+        _count_calls(calls, consumer)
+        cpu_started = time.process_time()
         started = time.perf_counter()
         consumer.start()
         deadline = time.monotonic() + TIMEOUT_SECONDS
         while time.monotonic() < deadline and _depth(sqs, resources.queue_url) > 0:
             time.sleep(0.2)
         seconds = time.perf_counter() - started
+        cpu_seconds = time.process_time() - cpu_started
         stop.set()
         consumer.join(timeout=30)
         notified = Counter(key.rsplit("/", 1)[1] for key in _keys(s3, bucket, "notified/"))
@@ -91,9 +98,26 @@ def measure() -> list[Row]:
             f"({sum(emailed.values())} e-mails, {sum(digest.values())} digest entries)",
             target=f">= {TARGET:.0f} reports/s, all once",
             met=FLOOD / seconds >= TARGET and once == FLOOD,
-            note="moto over HTTP in-process, the local server's queue poller and the mailer",
+            note="moto over HTTP in-process, the local server's queue poller and the mailer; "
+            f"{sum(calls.values()) / FLOOD:.1f} AWS calls a report ("
+            + ", ".join(f"{name} {n / FLOOD:.1f}" for name, n in calls.most_common())
+            + f"); {cpu_seconds / FLOOD * 1000:.0f} ms of CPU a report, moto included "
+            f"({FLOOD / cpu_seconds:.1f} reports per CPU second)",
         )
     ]
+
+
+def _count_calls(calls: Counter[str], consumer: QueueConsumer) -> None:
+    """Count every AWS call of the mailer's clients and of the poller, by operation."""
+    load_handler(MAILER_HANDLER)
+    from reportdesk.mailer import handler as mailer
+
+    def count(model: Any, **_: Any) -> None:
+        calls[model.name] += 1
+
+    mailer_clients = mailer._aws_clients()
+    for client in (mailer_clients.s3, mailer_clients.sesv2, consumer._sqs):
+        client.meta.events.register("before-call", count)
 
 
 def _sent_subjects(region: str) -> list[str]:

@@ -51,7 +51,7 @@ class Unavailable(Exception):
 class ReadIn(BaseModel):
     """`{code, language}`: which report's thread to show."""
 
-    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
+    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True, defer_build=True)
 
     code: str = ""
     language: Language = "nl"

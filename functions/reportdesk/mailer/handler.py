@@ -200,11 +200,20 @@ def _lease_is_live(lease: Mapping[str, Any], now: datetime) -> bool:
     return now - since < timedelta(seconds=LEASE_SECONDS)
 
 
-def _claim_lease(s3: Any, bucket: str, key: str, now: datetime) -> str | None:
-    """Claim the lease `key`; its ETag when this call holds it, None when another one does."""
+@dataclass(frozen=True)
+class Lease:
+    """A held lease: its ETag, and whether it is the key's first lease ever (then nobody can have
+    written the marker, which is only written under the lease, and the holder keeps it after)."""
+
+    etag: str
+    first: bool
+
+
+def _claim_lease(s3: Any, bucket: str, key: str, now: datetime) -> Lease | None:
+    """Claim the lease `key`; the lease when this call holds it, None when another one does."""
     claim = {"claimed": now.isoformat()}
     try:
-        return _write_lease(s3, bucket, key, claim, IfNoneMatch="*")
+        return Lease(_write_lease(s3, bucket, key, claim, IfNoneMatch="*"), first=True)
     except ClientError as error:
         if error_code(error) not in CONDITIONAL_WRITE_LOST:
             raise
@@ -214,7 +223,7 @@ def _claim_lease(s3: Any, bucket: str, key: str, now: datetime) -> str | None:
         return None
     try:
         # Released, or older than any holder can live: take it over, unless someone did already.
-        return _write_lease(s3, bucket, key, claim, IfMatch=held["ETag"])
+        return Lease(_write_lease(s3, bucket, key, claim, IfMatch=held["ETag"]), first=False)
     except ClientError as error:
         if error_code(error) in CONDITIONAL_WRITE_LOST | NOT_FOUND:
             return None
@@ -232,16 +241,16 @@ def _release_lease(s3: Any, bucket: str, key: str, etag: str) -> None:
 
 
 @contextmanager
-def _lease(s3: Any, bucket: str, key: str, now: datetime) -> Iterator[None]:
+def _lease(s3: Any, bucket: str, key: str, now: datetime) -> Iterator[Lease]:
     """Hold `key` while deciding and sending; RetryLater when another delivery holds it.
     Freed when the work failed; kept when it was done (see "A holder that wrote the marker")."""
-    etag = _claim_lease(s3, bucket, key, now)
-    if etag is None:
+    lease = _claim_lease(s3, bucket, key, now)
+    if lease is None:
         raise RetryLater
     try:
-        yield
+        yield lease
     except BaseException:
-        _release_lease(s3, bucket, key, etag)
+        _release_lease(s3, bucket, key, lease.etag)
         raise
 
 
@@ -330,9 +339,10 @@ def _announce(clients: Clients, settings: Settings, what: Announcement, now: dat
     """The marker, lease, slot, send, marker steps shared by reports and messages: by e-mail
     within the hourly cap, else (and always for suspected spam) in the digest of `now`'s hour."""
     s3, bucket = clients.s3, settings.bucket
-    with _lease(s3, bucket, what.lease, now):
-        # Another delivery may have finished between our first look and our claim.
-        if _head(s3, bucket, what.marker) is not None:
+    with _lease(s3, bucket, what.lease, now) as lease:
+        # Another delivery may have finished between our first look and our claim; not if this
+        # is the first lease ever (a lifecycle rule removes leases only days after their holder).
+        if not lease.first and _head(s3, bucket, what.marker) is not None:
             return "already_notified"
         hour = hour_key(now)
         if what.suspected_spam:

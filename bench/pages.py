@@ -1,6 +1,6 @@
 """The site in Chromium: compressed bytes of a first visit to each home page against a plain
 Material site with the same theme settings, the build time of both, and the proof-of-work solve
-time of the page's own solver.
+time of the page's own solver (its Web Worker) against the 0.1 s target.
 """
 
 from __future__ import annotations
@@ -19,12 +19,15 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from altcha.v1 import ChallengeOptions, create_challenge
 from playwright.sync_api import Browser, Response, sync_playwright
+from reportdesk.intake.challenge import CHALLENGE_LIFETIME, MAX_NUMBER
 
 from bench.common import CHROMIUM, CHROMIUM_ARGS, HOST, ROOT, LocalServer, Row, median, ratio_row
 
@@ -32,6 +35,15 @@ HOMES = {"nl": "", "fr": "fr/", "en": "en/"}
 PAGE_WEIGHT_TARGET = 1.10
 BUILDS = 3
 SOLVES = 12
+# Issue 17: the median solve at most 0.1 s in Chromium here.
+SOLVE_TARGET_MS = 100
+# The MAX_NUMBER of the issue's day, which the 0.1 s target is about.
+REFERENCE_MAX_NUMBER = 50_000
+# Solves of a challenge whose number is MAX_NUMBER: the longest a child can wait.
+FULL_RANGE_SOLVES = 3
+# A phone 4x slower than this machine should try every number in about a second.
+PHONE_SLOWER = 4
+FULL_RANGE_TARGET_S = 1.2 / PHONE_SLOWER
 # The plain site: Material 9.8.1 with the theme settings of our mkdocs.yml, one short page.
 PLAIN_CONFIG = """\
 site_name: Plain Material
@@ -52,6 +64,11 @@ extra:
   generator: false
 """
 PLAIN_PAGE = "# Welkom\n\nDit is een korte pagina met een paar zinnen tekst.\n"
+_SOLVE_GIVEN = """async (challenge) => {
+  const started = performance.now();
+  await window.reportdeskAltcha.solve(challenge);
+  return performance.now() - started;
+}"""
 _SOLVE = """async () => {
   const challenge = await (await fetch('/api/challenge', {cache: 'no-store'})).json();
   const started = performance.now();
@@ -132,12 +149,13 @@ def _solution_is_right(payload: str) -> bool:
     return bool(digest == solution["challenge"])
 
 
-def _python_solve_ms(payload: str) -> float:
+def _python_solve_ms(challenge: dict[str, Any]) -> float:
     """The same challenge solved by CPython's hashlib: a native single-thread reference."""
-    solution = json.loads(base64.b64decode(payload))
     started = time.perf_counter()
-    for number in range(solution["number"] + 1):
-        hashlib.sha256(f"{solution['salt']}{number}".encode()).hexdigest()
+    for number in range(challenge["maxNumber"] + 1):
+        digest = hashlib.sha256(f"{challenge['salt']}{number}".encode()).hexdigest()
+        if digest == challenge["challenge"]:
+            break
     return (time.perf_counter() - started) * 1000
 
 
@@ -198,33 +216,78 @@ def measure(server: LocalServer) -> tuple[list[Row], str]:
                     f"{len(list((ROOT / 'docs').glob('*.nl.md')))} pages",
                 )
             )
-            rows.append(_proof_of_work(browser, server))
+            rows += _proof_of_work(browser, server)
             browser.close()
     return rows, breakdown
 
 
-def _proof_of_work(browser: Browser, server: LocalServer) -> Row:
+def _challenge(max_number: int, number: int | None = None) -> dict[str, Any]:
+    """A challenge made here, not by the API (so not accepted by it), with a salt as long as the
+    API's (its expiry and issue time): the same two SHA-256 blocks per number."""
+    now = datetime.now(UTC)
+    options = ChallengeOptions(
+        hmac_key="bench",
+        max_number=max_number,
+        number=number,
+        expires=now + CHALLENGE_LIFETIME,
+        params={"issued": str(int(now.timestamp()))},
+    )
+    challenge: dict[str, Any] = create_challenge(options).to_dict()
+    return challenge
+
+
+def _python_full_range_s(challenge: dict[str, Any]) -> float:
+    started = time.perf_counter()
+    for number in range(challenge["maxNumber"] + 1):
+        hashlib.sha256(f"{challenge['salt']}{number}".encode()).hexdigest()
+    return time.perf_counter() - started
+
+
+def _proof_of_work(browser: Browser, server: LocalServer) -> list[Row]:
+    """The page's worker beside CPython's hashlib on the same challenges: the median solve at the
+    reference max number, and every number of today's MAX_NUMBER."""
     context = browser.new_context()
     page = context.new_page()
     # The solver loads on the report page, the only page with the form.
     page.goto(f"{server.url}report/", wait_until="load")
+    # The API's own challenges: the solutions must be right.
+    for _ in range(3):
+        if not _solution_is_right(page.evaluate(_SOLVE)["payload"]):
+            raise RuntimeError("the page's solver returned a wrong solution")
     browser_ms: list[float] = []
     python_ms: list[float] = []
     for _ in range(SOLVES):
-        result = page.evaluate(_SOLVE)
-        if not _solution_is_right(result["payload"]):
-            raise RuntimeError("the page's solver returned a wrong solution")
-        browser_ms.append(result["ms"])
-        python_ms.append(_python_solve_ms(result["payload"]))
+        reference = _challenge(REFERENCE_MAX_NUMBER)
+        browser_ms.append(page.evaluate(_SOLVE_GIVEN, reference))
+        python_ms.append(_python_solve_ms(reference))
+    whole: list[float] = []
+    python_whole: list[float] = []
+    for _ in range(FULL_RANGE_SOLVES):
+        longest = _challenge(MAX_NUMBER, MAX_NUMBER)
+        whole.append(page.evaluate(_SOLVE_GIVEN, longest) / 1000)
+        python_whole.append(_python_full_range_s(longest))
     context.close()
-    from reportdesk.intake.challenge import MAX_NUMBER
-
-    return ratio_row(
-        f"Proof of work: solve time in Chromium (max number {MAX_NUMBER:,})",
-        median(browser_ms),
-        median(python_ms),
-        "ms",
-        "same challenges, CPython hashlib",
-        None,
-        f"median of {SOLVES} challenges from GET /api/challenge; the page's altcha-solver.js",
-    )
+    solve_ms, full_s = median(browser_ms), median(whole)
+    return [
+        Row(
+            measure="Proof of work: median solve in the page's worker, max number "
+            f"{REFERENCE_MAX_NUMBER:,} (the issue's reference)",
+            ours=f"{solve_ms:.0f} ms",
+            baseline=f"same challenges, CPython hashlib: {median(python_ms):.0f} ms",
+            ratio=solve_ms / median(python_ms),
+            target=f"≤ {SOLVE_TARGET_MS} ms",
+            met=solve_ms <= SOLVE_TARGET_MS,
+            note=f"median of {SOLVES} challenges; altcha-worker.js with sha256.js, off the main "
+            "thread; the API's own challenges checked first",
+        ),
+        Row(
+            measure=f"Proof of work: every number up to MAX_NUMBER ({MAX_NUMBER:,}) in the worker",
+            ours=f"{full_s:.2f} s",
+            baseline=f"CPython hashlib: {median(python_whole):.2f} s",
+            ratio=full_s / median(python_whole),
+            target=f"≤ {FULL_RANGE_TARGET_S:.2f} s",
+            met=full_s <= FULL_RANGE_TARGET_S,
+            note=f"median of {FULL_RANGE_SOLVES}; a phone {PHONE_SLOWER}x slower: "
+            f"{PHONE_SLOWER * full_s:.1f} s at most, half that on average",
+        ),
+    ]

@@ -15,10 +15,11 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 from reportdesk.core import layout, routes
+from reportdesk.runtime.origin import SETTING as ORIGIN_VERIFY_ENV
 
 from infra import nag
 from infra.config import Config
-from infra.functions import api_function
+from infra.functions import PythonFunction, api_function
 from infra.storage import ReportsStorage
 
 # What API Gateway logs per request: no source IP, no user agent, no path parameters.
@@ -91,6 +92,17 @@ class ReportApi(Construct):
             ),
         )
         self.challenge_secret = self.hmac_secret("ChallengeSecret", "proof-of-work challenges")
+        # CloudFront sends this value in the origin-verify header to /api/*; the functions
+        # answer 403 to a request without it (reportdesk.runtime.origin), so that the public
+        # execute-api address is no way around the WAF.
+        # CloudFormation reads it from Secrets Manager at deploy time (a dynamic reference): it
+        # is in the distribution's settings, never in the template.
+        self.origin_secret = self.hmac_secret(
+            "OriginVerifySecret",
+            "the origin-verify header CloudFront adds to /api/*",
+            rotation="raise origin_verify_rotation in the config after putting a new value",
+        )
+        self.origin_secret_value = self.origin_secret.secret_value.unsafe_unwrap()
         self.intake = api_function(
             self,
             "Intake",
@@ -114,10 +126,10 @@ class ReportApi(Construct):
         storage.allow_storage_key(self.intake.role, ["kms:GenerateDataKey"])
         self.challenge_secret.grant_read(self.intake.role)
         self.add_function_route(
-            routes.REPORTS_PATH, [apigwv2.HttpMethod.POST], self.intake.alias, "Reports"
+            routes.REPORTS_PATH, [apigwv2.HttpMethod.POST], self.intake, "Reports"
         )
         self.add_function_route(
-            routes.CHALLENGE_PATH, [apigwv2.HttpMethod.GET], self.intake.alias, "Challenge"
+            routes.CHALLENGE_PATH, [apigwv2.HttpMethod.GET], self.intake, "Challenge"
         )
 
     @property
@@ -130,13 +142,17 @@ class ReportApi(Construct):
         self,
         path: str,
         methods: Sequence[apigwv2.HttpMethod],
-        function: lambda_.IFunction,
+        function: PythonFunction,
         name: str,
     ) -> None:
+        """`methods` on `path` → `function`'s alias (SnapStart restores only published versions),
+        and the function is told where the origin-verify value is."""
+        function.function.add_environment(ORIGIN_VERIFY_ENV, self.origin_secret.secret_arn)
+        self.origin_secret.grant_read(function.role)
         for route in self.http_api.add_routes(
             path=path,
             methods=list(methods),
-            integration=integrations.HttpLambdaIntegration(name, function),
+            integration=integrations.HttpLambdaIntegration(name, function.alias),
         ):
             nag.acknowledge(
                 route,
@@ -145,12 +161,17 @@ class ReportApi(Construct):
                 "is limited by throttling and proof of work.",
             )
 
-    def hmac_secret(self, construct_id: str, purpose: str) -> secretsmanager.Secret:
+    def hmac_secret(
+        self,
+        construct_id: str,
+        purpose: str,
+        rotation: str = "the key only signs short-lived values",
+    ) -> secretsmanager.Secret:
         """A generated random key, read by the functions at cold start (never in the template)."""
         secret = secretsmanager.Secret(
             self,
             construct_id,
-            description=f"HMAC key for {purpose}",
+            description=f"Random key for {purpose}",
             generate_secret_string=secretsmanager.SecretStringGenerator(
                 password_length=64, exclude_punctuation=True
             ),
@@ -160,6 +181,6 @@ class ReportApi(Construct):
             secret,
             "AwsSolutions-SMG4",
             "Rotated by hand when needed (README, Deploying): automatic rotation needs a rotation "
-            "function, and the key only signs short-lived values.",
+            f"function; {rotation}.",
         )
         return secret

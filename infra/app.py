@@ -10,6 +10,7 @@ from aws_cdk import App, Environment, Validations
 from cdk_nag import AwsSolutionsChecks
 
 from infra.config import Config, load
+from infra.edge import EDGE_REGION, EdgeStack
 from infra.stack import ReportDeskStack
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,18 +29,30 @@ def build_app(
     context: dict[str, Any] | None = None,
     **app_options: Any,
 ) -> tuple[App, ReportDeskStack]:
-    """The app with one environment's stack and cdk-nag's AwsSolutions checks on it."""
+    """The app with one environment's stacks (the main one and its us-east-1 edge) and cdk-nag's
+    AwsSolutions checks on them."""
     for needed, command in ((site_dir, "make build"), (headers_file, "make build")):
         if not needed.exists():
             raise SystemExit(f"{needed} is missing: run `{command}` first")
     app = App(context={**FEATURE_FLAGS, **(context or {})}, **app_options)
+    account = config.account or account
+    edge = EdgeStack(
+        app,
+        f"{config.stack_name}-edge",
+        config=config,
+        env=Environment(account=account, region=EDGE_REGION),
+        cross_region_references=True,
+        description=f"ReportDesk {config.env}: the CloudFront web ACL (WAF lives in us-east-1)",
+    )
     stack = ReportDeskStack(
         app,
         config.stack_name,
         config=config,
         site_dir=site_dir,
         headers_file=headers_file,
-        env=Environment(account=config.account or account, region=config.region),
+        web_acl_arn=edge.web_acl_arn,
+        env=Environment(account=account, region=config.region),
+        cross_region_references=True,
         description=f"ReportDesk {config.env}: site, report intake, notifications",
     )
     Validations.of(app).add_plugins(AwsSolutionsChecks(app))

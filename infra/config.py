@@ -19,6 +19,12 @@ PLACEHOLDER_ACCOUNTS = ("000000000000", "111111111111", "123456789012")
 LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827)
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PRINCIPAL_ARN = re.compile(r"^arn:aws:(iam|sts)::\d{12}:\S+$")
+ROLE_ARN = re.compile(r"^arn:aws:iam::\d{12}:role/\S+$")
+# AWS WAF counts a rate-based rule's requests over this window (seconds).
+WAF_WINDOW_SECONDS = 300
+# The report API stage must carry this many clients at the per-IP limit before it throttles:
+# a flood from fewer addresses is shed by the WAF, not by the stage every child shares.
+STAGE_HEADROOM_CLIENTS = 10
 CERTIFICATE_ARN = re.compile(r"^arn:aws:acm:us-east-1:\d{12}:certificate/\S+$")
 
 
@@ -44,11 +50,17 @@ class Config:
     hourly_cap: int = 10
     message_hourly_cap: int = 5
     daily_messages_per_code: int = 20
-    throttle_rate: int = 5
-    throttle_burst: int = 10
+    throttle_rate: int = 50
+    throttle_burst: int = 100
     intake_concurrency: int = 5
     log_retention_days: int = 90
+    access_log_days: int = 30
     readers: tuple[str, ...] = field(default_factory=tuple)
+    deleters: tuple[str, ...] = field(default_factory=tuple)
+    key_break_glass: str | None = None
+    waf_api_limit: int = 300
+    waf_write_limit: int = 30
+    origin_verify_rotation: int = 1
 
     @property
     def production(self) -> bool:
@@ -102,9 +114,13 @@ def parse(env: str, raw: dict[str, Any]) -> Config:
     for address in (sender, *recipients, *alarm_emails):
         if not EMAIL.match(address):
             raise ConfigError(f"not an e-mail address: {address!r}")
-    for arn in _strings(raw, "readers"):
-        if not PRINCIPAL_ARN.match(arn):
-            raise ConfigError(f"readers must be IAM principal ARNs, got {arn!r}")
+    for key in ("readers", "deleters"):
+        for arn in _strings(raw, key):
+            if not PRINCIPAL_ARN.match(arn):
+                raise ConfigError(f"{key} must be IAM principal ARNs, got {arn!r}")
+    key_break_glass = _optional(raw, "key_break_glass")
+    if key_break_glass and not ROLE_ARN.match(key_break_glass):
+        raise ConfigError(f"key_break_glass must be an IAM role ARN, got {key_break_glass!r}")
     certificate_arn = _optional(raw, "certificate_arn")
     domain = _optional(raw, "domain")
     if bool(domain) != bool(certificate_arn):
@@ -129,14 +145,36 @@ def parse(env: str, raw: dict[str, Any]) -> Config:
         hourly_cap=_int(raw, "hourly_cap", 10, 1, 1000),
         message_hourly_cap=_int(raw, "message_hourly_cap", 5, 1, 1000),
         daily_messages_per_code=_int(raw, "daily_messages_per_code", 20, 1, 1000),
-        throttle_rate=_int(raw, "throttle_rate", 5, 1, 1000),
-        throttle_burst=_int(raw, "throttle_burst", 10, 1, 2000),
+        throttle_rate=_int(raw, "throttle_rate", 50, 1, 10000),
+        throttle_burst=_int(raw, "throttle_burst", 100, 1, 5000),
         intake_concurrency=_int(raw, "intake_concurrency", 5, 1, 100),
         log_retention_days=_int(raw, "log_retention_days", 90, 1, 3653),
+        access_log_days=_int(raw, "access_log_days", 30, 1, 3650),
         readers=_strings(raw, "readers"),
+        # Deleting is its own role; by default the same people may take it on, as a second step.
+        deleters=_strings(raw, "deleters") or _strings(raw, "readers"),
+        key_break_glass=key_break_glass,
+        # AWS WAF's smallest rate-based limit is 10 requests per window.
+        waf_api_limit=_int(raw, "waf_api_limit", 300, 10, 100000),
+        waf_write_limit=_int(raw, "waf_write_limit", 30, 10, 100000),
+        origin_verify_rotation=_int(raw, "origin_verify_rotation", 1, 1, 1000000),
     )
     if config.log_retention_days not in LOG_RETENTION_DAYS:
         raise ConfigError(f"log_retention_days must be one of {LOG_RETENTION_DAYS}")
+    if config.access_log_days > config.retention_days:
+        raise ConfigError(
+            f"access_log_days ({config.access_log_days}) must not exceed retention_days "
+            f"({config.retention_days}): access logs name report keys and times"
+        )
+    if config.waf_write_limit > config.waf_api_limit:
+        raise ConfigError("waf_write_limit must not exceed waf_api_limit (writes are /api/ too)")
+    if config.throttle_rate * WAF_WINDOW_SECONDS < STAGE_HEADROOM_CLIENTS * config.waf_api_limit:
+        raise ConfigError(
+            f"throttle_rate {config.throttle_rate}/s is too low for waf_api_limit "
+            f"{config.waf_api_limit} per {WAF_WINDOW_SECONDS} s: the stage must carry "
+            f"{STAGE_HEADROOM_CLIENTS} clients at the per-IP limit, so that the WAF, not the "
+            "stage every child shares, sheds a flood"
+        )
     if config.production:
         _check_production(config)
     return config
@@ -156,8 +194,9 @@ def _check_production(config: Config) -> None:
         raise ConfigError("production needs alarm_emails: someone must hear when mail fails")
     if not config.readers:
         raise ConfigError("production needs readers: the IAM principals of the API persons")
+    arns = (*config.readers, *config.deleters, *filter(None, [config.key_break_glass]))
     if config.account in PLACEHOLDER_ACCOUNTS or any(
-        arn.split(":")[4] in PLACEHOLDER_ACCOUNTS for arn in config.readers
+        arn.split(":")[4] in PLACEHOLDER_ACCOUNTS for arn in arns
     ):
         raise ConfigError("production uses a placeholder AWS account id: use the real one")
 

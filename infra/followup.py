@@ -63,7 +63,7 @@ class Followup(Construct):
             (routes.FOLLOWUP_READ_PATH, "FollowupRead"),
             (routes.FOLLOWUP_MESSAGES_PATH, "FollowupMessages"),
         ):
-            api.add_function_route(path, [apigwv2.HttpMethod.POST], self.function.alias, name)
+            api.add_function_route(path, [apigwv2.HttpMethod.POST], self.function, name)
 
         # The intake issues a code with every accepted report: the mapping and its index entry.
         intake = api.intake
@@ -73,19 +73,18 @@ class Followup(Construct):
         )
         self.secret.grant_read(intake.role)
 
-        # The API persons (api-inbox): reply, read the thread, delete it with the report.
+        # The API persons (api-inbox): reply and read the thread; the delete role removes it with
+        # the report.
         readers = storage.readers_role
         storage.allow(readers, ["s3:PutObject"], [layout.REPLIES_PREFIX])
-        storage.allow(
-            readers,
-            ["s3:GetObject", "s3:DeleteObject", "s3:DeleteObjectVersion"],
-            [
-                layout.REPLIES_PREFIX,
-                layout.MESSAGES_PREFIX,
-                layout.FOLLOWUP_PREFIX,
-                layout.FOLLOWUP_INDEX_PREFIX,
-            ],
-        )
+        thread = [
+            layout.REPLIES_PREFIX,
+            layout.MESSAGES_PREFIX,
+            layout.FOLLOWUP_PREFIX,
+            layout.FOLLOWUP_INDEX_PREFIX,
+        ]
+        storage.allow(readers, ["s3:GetObject"], thread)
+        storage.allow(storage.delete_role, ["s3:DeleteObject", "s3:DeleteObjectVersion"], thread)
         storage.allow_reports_key(readers, ["kms:GenerateDataKey"], purpose="reply")
         for purpose in ("reply", "message"):
             storage.allow_reports_key(readers, ["kms:Decrypt"], purpose=purpose)

@@ -19,10 +19,12 @@ from infra.functions import PythonFunction
 from infra.storage import ReportsStorage
 
 MAX_RECEIVES = 5
-# Below the mailer's 120 s lease (reportdesk.mailer.handler.LEASE_SECONDS) and 5 min digest grace.
+# Below the mailer's 120 s lease (reportdesk.mailer.common.LEASE_SECONDS) and 5 min digest grace.
 MAILER_TIMEOUT_SECONDS = 30
 # The mailer's own keys (README "Storage layout"): leases, hourly slots, digest entries, markers.
 MAILER_WRITES = layout.MAILER_PREFIXES
+# Those of them whose keys hold a report id.
+NAMING_A_REPORT = (layout.NOTIFIED_PREFIX, layout.NOTIFYING_PREFIX, layout.DIGEST_PREFIX)
 
 
 class Notifications(Construct):
@@ -143,3 +145,8 @@ class Notifications(Construct):
             storage.allow(fn.role, ["s3:DeleteObject"], [layout.MAILCAP_PREFIX])
             storage.allow_list(fn.role)
             storage.allow_storage_key(fn.role, ["kms:GenerateDataKey"])
+        # Deleting a report removes every object that names it (issue 16, item 7), also the
+        # mailer's markers, leases and digest entries.
+        storage.allow(
+            storage.delete_role, ["s3:DeleteObject", "s3:DeleteObjectVersion"], NAMING_A_REPORT
+        )

@@ -9,6 +9,7 @@ from aws_cdk import CfnOutput, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
+from reportdesk.runtime.origin import HEADER as ORIGIN_VERIFY_HEADER
 
 from infra import nag
 from infra.alarms import Alarms
@@ -17,7 +18,7 @@ from infra.config import LOG_RETENTION_DAYS, Config
 from infra.followup import Followup
 from infra.functions import code
 from infra.notifications import Notifications
-from infra.storage import ReportsStorage
+from infra.storage import ContentReaders, ReportsStorage
 from infra.website import Website
 
 
@@ -32,6 +33,7 @@ class ReportDeskStack(Stack):
         config: Config,
         site_dir: Path,
         headers_file: Path,
+        web_acl_arn: str,
         **kwargs: Any,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
@@ -45,7 +47,8 @@ class ReportDeskStack(Stack):
             object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
             enforce_ssl=True,
             removal_policy=RemovalPolicy.RETAIN,
-            lifecycle_rules=[s3.LifecycleRule(expiration=Duration.days(365))],
+            # They name report keys (ids, message times): kept no longer than reports are.
+            lifecycle_rules=[s3.LifecycleRule(expiration=Duration.days(config.access_log_days))],
         )
         nag.acknowledge(
             self.access_logs,
@@ -86,10 +89,33 @@ class ReportDeskStack(Stack):
             site_dir=site_dir,
             headers_file=headers_file,
             api_domain=self.api.domain_name,
+            api_headers={ORIGIN_VERIFY_HEADER: self.api.origin_secret_value},
+            web_acl_arn=web_acl_arn,
             access_logs=self.access_logs,
             log_retention=log_retention,
         )
+        # Every role that may get report, reply or message objects; the bucket denies all others.
+        self.content_readers = ContentReaders(
+            self,
+            "ContentReaders",
+            storage=self.storage,
+            roles=[
+                self.storage.readers_role,
+                # HEAD (metadata) only: finds what to delete; it has no key to decrypt with.
+                self.storage.delete_role,
+                self.followup.function.role,
+                # HEAD (metadata) only: the mailer announces reports and messages, never decrypts.
+                self.notifications.mailer.role,
+                self.notifications.digest.role,
+            ],
+        )
         self.alarms = Alarms(self, "Alarms", config=config)
+        self.alarms.watch_access_changes(
+            "AccessChanges",
+            key=self.storage.reports_key,
+            bucket_name=self.storage.bucket_name,
+            stack_name=self.stack_name,
+        )
         self.alarms.watch_dead_letters("DeadLetters", self.notifications.dlq)
         self.alarms.watch_api("Api5xx", self.api.http_api)
         self.alarms.watch_function("Intake", self.api.intake.function, "intake")
@@ -103,7 +129,9 @@ class ReportDeskStack(Stack):
         CfnOutput(self, "ReportsBucket", value=self.storage.bucket_name)
         CfnOutput(self, "ReportsKeyArn", value=self.storage.reports_key.key_arn)
         CfnOutput(self, "ReadersRoleArn", value=self.storage.readers_role.role_arn)
+        CfnOutput(self, "ReadersDeleteRoleArn", value=self.storage.delete_role.role_arn)
         CfnOutput(self, "AlarmTopicArn", value=self.alarms.topic.topic_arn)
+        CfnOutput(self, "OriginVerifySecretArn", value=self.api.origin_secret.secret_arn)
 
 
 def log_retention_days(days: int) -> logs.RetentionDays:

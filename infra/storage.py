@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from aws_cdk import Duration, RemovalPolicy, Stack
+from aws_cdk import DefaultStackSynthesizer, Duration, Fn, RemovalPolicy, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
@@ -22,24 +22,42 @@ from reportdesk.core import layout
 from infra import nag
 from infra.config import Config
 
-# Root may manage the reports key (and change its policy, which CloudTrail records) but not use it.
+# What the account (root, and through it every IAM policy that allows it) may do with the reports
+# key: keep it alive and tidy, never use it or give anyone use of it. `kms:CreateGrant` and
+# `kms:PutKeyPolicy` are left out: either would let an administrator give themselves Decrypt.
+# The key stays manageable on purpose: without the account, a deleted role could leave a key
+# nobody can administer (AWS Support would be the only way back). So the account keeps every
+# harmless action; the two dangerous ones go to named roles only (`_key_admin`).
 KEY_ADMIN_ACTIONS = (
-    "kms:Create*",
+    "kms:CreateAlias",
+    "kms:DeleteAlias",
+    "kms:UpdateAlias",
+    "kms:UpdateKeyDescription",
     "kms:Describe*",
-    "kms:Enable*",
     "kms:List*",
-    "kms:Put*",
-    "kms:Update*",
-    "kms:Revoke*",
-    "kms:Disable*",
     "kms:Get*",
-    "kms:Delete*",
+    "kms:EnableKey",
+    "kms:EnableKeyRotation",
+    "kms:DisableKey",
+    "kms:DisableKeyRotation",
+    "kms:RotateKeyOnDemand",
+    "kms:RevokeGrant",
+    "kms:RetireGrant",
     "kms:TagResource",
     "kms:UntagResource",
     "kms:ScheduleKeyDeletion",
     "kms:CancelKeyDeletion",
-    "kms:RotateKeyOnDemand",
 )
+# The actions that change who may use the key: the CDK deployment role (CloudFormation must write
+# the key policy at each deploy, and KMS refuses a new key whose policy would lock its creator
+# out) and the configured break-glass role only. Both are alarmed (infra/alarms.py).
+KEY_POLICY_ACTIONS = ("kms:PutKeyPolicy",)
+BREAK_GLASS_ACTIONS = ("kms:PutKeyPolicy", "kms:CreateGrant")
+# Object contents only the allow-listed roles may get (bucket policy, `ContentReaders`).
+CONTENT = (layout.REPORTS_PREFIX, layout.REPLIES_PREFIX, layout.MESSAGES_PREFIX)
+# Identity Center (SSO) permission-set roles live under this path, which IAM reserves for it.
+SSO_ROLE_PATH = "role/aws-reserved/sso.amazonaws.com/*"
+WITH_MFA = {"Bool": {"aws:MultiFactorAuthPresent": "true"}}
 
 
 class ReportsStorage(Construct):
@@ -56,16 +74,7 @@ class ReportsStorage(Construct):
             description=f"ReportDesk {config.env}: wraps report data keys (Encryption SDK)",
             enable_key_rotation=True,
             removal_policy=RemovalPolicy.RETAIN,
-            policy=iam.PolicyDocument(
-                statements=[
-                    iam.PolicyStatement(
-                        sid="RootManagesButCannotUse",
-                        principals=[iam.AccountRootPrincipal()],
-                        actions=list(KEY_ADMIN_ACTIONS),
-                        resources=["*"],
-                    )
-                ]
-            ),
+            policy=iam.PolicyDocument(statements=_key_admin(stack, config.key_break_glass)),
         )
         self.storage_key = kms.Key(
             self,
@@ -115,10 +124,11 @@ class ReportsStorage(Construct):
         self.readers_role = iam.Role(
             self,
             "ReadersRole",
-            description="The API persons: api-inbox list, read, mark handled, delete",
-            assumed_by=_readers(config.readers),
+            description="The API persons: api-inbox list, read, reply, mark handled",
+            assumed_by=_people(config.readers).with_conditions(WITH_MFA),
             max_session_duration=Duration.hours(1),
         )
+        _also_from_identity_center(self.readers_role, _people(config.readers))
         self.readers_role.add_to_policy(
             iam.PolicyStatement(
                 sid="ListKeys",
@@ -133,13 +143,35 @@ class ReportsStorage(Construct):
                 "s3:GetObjectVersion",
                 "s3:GetObjectTagging",
                 "s3:PutObjectTagging",
-                "s3:DeleteObject",
-                "s3:DeleteObjectVersion",
             ],
             [layout.REPORTS_PREFIX],
         )
         self.allow_reports_key(self.readers_role, ["kms:Decrypt"], purpose="report")
         self.allow_storage_key(self.readers_role, ["kms:Decrypt"])
+        # Deleting for good is a second, deliberate step: its own role, its own profile
+        # (`api-inbox --profile api-inbox-delete delete ...`). It finds reports by their metadata
+        # (HEAD needs s3:GetObject) but has no key: it can never read a report.
+        self.delete_role = iam.Role(
+            self,
+            "ReadersDeleteRole",
+            description="The API persons: api-inbox delete and purge (no decryption)",
+            assumed_by=_people(config.deleters).with_conditions(WITH_MFA),
+            max_session_duration=Duration.hours(1),
+        )
+        _also_from_identity_center(self.delete_role, _people(config.deleters))
+        self.delete_role.add_to_policy(
+            iam.PolicyStatement(
+                sid="ListKeys",
+                actions=["s3:ListBucket", "s3:ListBucketVersions"],
+                resources=[self.bucket_arn],
+            )
+        )
+        self.allow(
+            self.delete_role, ["s3:GetObject", "s3:GetObjectTagging"], [layout.REPORTS_PREFIX]
+        )
+        self.allow(
+            self.delete_role, ["s3:DeleteObject", "s3:DeleteObjectVersion"], [layout.REPORTS_PREFIX]
+        )
 
     def objects(self, prefix: str) -> str:
         """The ARN pattern of every object under `prefix`."""
@@ -239,8 +271,87 @@ class ReportsStorage(Construct):
         cfn_bucket.node.add_dependency(added.policy_dependable)
 
 
-def _readers(arns: Sequence[str]) -> iam.IPrincipal:
+class ContentReaders(Construct):
+    """The bucket policy's answer to "who may get a report, reply or message object": nobody but
+    `roles`. It holds even against an IAM policy that allows `s3:*` (an administrator's), so a
+    copy of the ciphertext needs a bucket policy change, which alarms. A new role that must read
+    content is one more entry in `roles` (infra/stack.py)."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        storage: ReportsStorage,
+        roles: Sequence[iam.IRole],
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.roles = tuple(roles)
+        storage.bucket.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="OnlyNamedRolesGetContent",
+                effect=iam.Effect.DENY,
+                principals=[iam.AnyPrincipal()],
+                actions=["s3:GetObject", "s3:GetObjectVersion"],
+                resources=[storage.objects(prefix) for prefix in CONTENT],
+                conditions={"ArnNotEquals": {"aws:PrincipalArn": [r.role_arn for r in roles]}},
+            )
+        )
+
+
+def _key_admin(stack: Stack, break_glass: str | None) -> list[iam.PolicyStatement]:
+    """The reports key policy's administration statements (use is granted per role and purpose)."""
+    deployer = stack.synthesizer
+    assert isinstance(deployer, DefaultStackSynthesizer)
+    statements = [
+        iam.PolicyStatement(
+            sid="AccountManagesButCannotUseOrShare",
+            principals=[iam.AccountRootPrincipal()],
+            actions=list(KEY_ADMIN_ACTIONS),
+            resources=["*"],
+        ),
+        iam.PolicyStatement(
+            sid="DeploymentWritesKeyPolicy",
+            principals=[iam.AccountRootPrincipal()],
+            actions=list(KEY_POLICY_ACTIONS),
+            resources=["*"],
+            conditions={
+                "ArnEquals": {
+                    "aws:PrincipalArn": Fn.sub(deployer.cloud_formation_execution_role_arn)
+                }
+            },
+        ),
+    ]
+    if break_glass:
+        statements.append(
+            iam.PolicyStatement(
+                sid="BreakGlass",
+                principals=[iam.AccountRootPrincipal()],
+                actions=list(BREAK_GLASS_ACTIONS),
+                resources=["*"],
+                conditions={"ArnEquals": {"aws:PrincipalArn": break_glass}},
+            )
+        )
+    return statements
+
+
+def _people(arns: Sequence[str]) -> iam.PrincipalBase:
     """The named principals; without names, whoever an account administrator allows."""
     if not arns:
         return iam.AccountRootPrincipal()
     return iam.CompositePrincipal(*(iam.ArnPrincipal(arn) for arn in arns))
+
+
+def _also_from_identity_center(role: iam.Role, people: iam.IPrincipal) -> None:
+    """Trust policy: `people` may assume `role` from a session started with MFA (`WITH_MFA`, given
+    when the role is made) or from an Identity Center (SSO) session, whose sign-in has its own MFA
+    and whose roles only Identity Center can create. A bare access key is never enough."""
+    assert role.assume_role_policy is not None
+    partition = Stack.of(role).partition
+    role.assume_role_policy.add_statements(
+        iam.PolicyStatement(
+            principals=[people],
+            actions=["sts:AssumeRole"],
+            conditions={"ArnLike": {"aws:PrincipalArn": f"arn:{partition}:iam::*:{SSO_ROLE_PATH}"}},
+        )
+    )

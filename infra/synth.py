@@ -23,11 +23,12 @@ def main(argv: list[str]) -> int:
     except ConfigError as error:
         print(f"infra/config/{env}.yml: {error}", file=sys.stderr)
         return 2
-    app, stack = build_app(
+    app, _ = build_app(
         config, account=OFFLINE_ACCOUNT, outdir=str(ROOT / "cdk.out"), context=OFFLINE_CONTEXT
     )
     assembly = app.synth()
-    print(f"{assembly.get_stack_artifact(stack.artifact_id).template_full_path}")
+    for artifact in assembly.stacks:  # the main stack and its us-east-1 edge stack
+        print(artifact.template_full_path)
     return 0
 
 

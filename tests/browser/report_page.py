@@ -10,6 +10,7 @@ from typing import Any
 
 import axe_playwright_python  # type: ignore[import-untyped]
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Request
+from reportdesk.core.texts import LANGUAGES as LANGUAGES  # the browser tests run in every language
 from reportdesk.intake.challenge import MIN_FILL_SECONDS
 
 from tests.local.local_process import SITE, LocalServer

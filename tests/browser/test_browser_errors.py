@@ -140,7 +140,7 @@ def test_without_javascript_back_from_the_error_page_keeps_the_message(
         with page.expect_navigation():
             page.click('#report-form button[type="submit"]')
         assert page.title().startswith(TITLE_PREFIX["en"])
-        assert page.get_attribute(".answer__error-summary a", "href") == "/en/report/#message"
+        assert page.get_attribute(".report-form__error-summary a", "href") == "/en/report/#message"
         page.go_back()
         assert page.input_value("#message") == "short"
     finally:

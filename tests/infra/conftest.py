@@ -16,10 +16,13 @@ from infra.config import Config, load
 
 @dataclass(frozen=True)
 class Synth:
-    """The synthesized staging stack: its template, the nag report and every template file."""
+    """The synthesized staging stacks: the main template, the us-east-1 edge template and where
+    each stack is deployed, the nag report and every template file."""
 
     config: Config
     template: dict[str, Any]
+    edge_template: dict[str, Any]
+    environments: dict[str, str]
     templates: list[Path]
     nag_violations: list[dict[str, Any]]
     error: str | None
@@ -55,9 +58,17 @@ def synth(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Synth]:
     report = json.loads(report_file.read_text()) if report_file.exists() else {}
     violations = [v for plugin in report.get("pluginReports", []) for v in plugin["violations"]]
     template_file = outdir / f"{stack.artifact_id}.template.json"
+    edge_file = outdir / f"{stack.artifact_id}-edge.template.json"
+    manifest = json.loads((outdir / "manifest.json").read_text())
     yield Synth(
         config=config,
         template=json.loads(template_file.read_text()),
+        edge_template=json.loads(edge_file.read_text()),
+        environments={
+            name: artifact["environment"]
+            for name, artifact in manifest["artifacts"].items()
+            if artifact["type"] == "aws:cloudformation:stack"
+        },
         templates=sorted(outdir.glob("*.template.json")),
         nag_violations=violations,
         error=error,

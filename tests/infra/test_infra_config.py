@@ -10,6 +10,11 @@ import yaml
 
 from infra.config import CONFIG_DIR, ConfigError, load, parse
 
+READER = (
+    "arn:aws:iam::210987654321:role/aws-reserved/sso.amazonaws.com/eu-west-1/"
+    "AWSReservedSSO_ReportReaders_0123456789abcdef"
+)
+
 
 def production_settings(**changes: Any) -> dict[str, Any]:
     raw: dict[str, Any] = yaml.safe_load((CONFIG_DIR / "production.yml").read_text())
@@ -18,7 +23,7 @@ def production_settings(**changes: Any) -> dict[str, Any]:
         sender="meldingen@kinderrechtencoalitie.be",
         recipients=["api-1@kinderrechtencoalitie.be", "api-2@kinderrechtencoalitie.be"],
         alarm_emails=["it@kinderrechtencoalitie.be"],
-        readers=["arn:aws:iam::210987654321:user/api-1"],
+        readers=[READER],
     )
     raw.update(changes)
     return raw
@@ -38,7 +43,7 @@ def test_shipped_production_config_refuses_placeholder_addresses() -> None:
 def test_production_with_real_values_loads() -> None:
     config = parse("production", production_settings())
     assert config.production
-    assert config.readers == ("arn:aws:iam::210987654321:user/api-1",)
+    assert config.readers == (READER,)
 
 
 def test_production_refuses_one_placeholder_recipient() -> None:
@@ -82,3 +87,29 @@ def test_log_retention_must_be_a_cloudwatch_period() -> None:
 def test_unknown_environment_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="no configuration for environment 'qa'"):
         load("qa", tmp_path)
+
+
+def test_access_logs_may_not_outlive_reports() -> None:
+    with pytest.raises(ConfigError, match="access_log_days"):
+        parse("staging", production_settings(retention_days=30, access_log_days=31))
+
+
+def test_deleters_default_to_the_readers() -> None:
+    config = parse("production", production_settings())
+    assert config.deleters == config.readers
+
+
+def test_break_glass_must_be_a_role() -> None:
+    user = "arn:aws:iam::210987654321:user/admin"
+    with pytest.raises(ConfigError, match="key_break_glass"):
+        parse("staging", production_settings(key_break_glass=user))
+
+
+def test_stage_throttle_must_leave_the_shedding_to_the_waf() -> None:
+    with pytest.raises(ConfigError, match="WAF, not the stage"):
+        parse("staging", production_settings(throttle_rate=5, throttle_burst=10))
+
+
+def test_waf_write_limit_fits_in_the_api_limit() -> None:
+    with pytest.raises(ConfigError, match="waf_write_limit"):
+        parse("staging", production_settings(waf_api_limit=100, waf_write_limit=200))

@@ -126,12 +126,13 @@ def test_reports_key_is_used_only_with_a_purpose(synth: Synth) -> None:
 
 def test_account_root_can_manage_but_not_use_the_reports_key(synth: Synth) -> None:
     key = synth.template["Resources"][by_path(synth, "Storage/ReportsKey/Resource")]
-    [root] = [
+    root = [
         s
         for s in key["Properties"]["KeyPolicy"]["Statement"]
         if ":root" in json.dumps(s["Principal"])
     ]
-    assert not CRYPTO_ACTIONS & set(root["Action"])
+    assert root
+    assert not CRYPTO_ACTIONS & actions(root)
 
 
 def test_mailer_and_digest_have_no_decrypt(synth: Synth) -> None:
@@ -255,7 +256,11 @@ def test_mailer_reports_partial_batch_failures(synth: Synth) -> None:
 
 
 def test_digest_runs_every_hour(synth: Synth) -> None:
-    [rule] = synth.resources("AWS::Events::Rule").values()
+    [rule] = [
+        r
+        for r in synth.resources("AWS::Events::Rule").values()
+        if "ScheduleExpression" in r["Properties"]
+    ]
     assert rule["Properties"]["ScheduleExpression"] == "cron(10 * * * ? *)"
     assert rule["Properties"]["Targets"][0]["Arn"] == {
         "Ref": by_path(synth, "Notifications/Digest/Alias/Resource")
@@ -520,7 +525,11 @@ def test_every_log_group_has_a_retention(synth: Synth) -> None:
 
 def test_every_function_logs_to_its_own_group(synth: Synth) -> None:
     groups = set(synth.resources("AWS::Logs::LogGroup"))
-    for fn in synth.resources("AWS::Lambda::Function").values():
+    for name, fn in synth.resources("AWS::Lambda::Function").items():
+        # CDK makes this one while it synthesizes (too late to give it a log group): it reads
+        # the web ACL's ARN from SSM at deploy time and logs nothing else.
+        if name.startswith("CustomCrossRegionExportReader"):
+            continue
         assert fn["Properties"]["LoggingConfig"]["LogGroup"]["Ref"] in groups
 
 

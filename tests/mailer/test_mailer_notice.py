@@ -10,6 +10,7 @@ from typing import Any
 import boto3
 import pytest
 from reportdesk.mailer import handler as mailer
+from reportdesk.mailer import leases
 from reportdesk.mailer import notices as mail_templates
 
 from infra.local_aws import Resources
@@ -215,7 +216,7 @@ def test_a_stale_lease_taken_over_meanwhile_by_another_delivery_is_not_taken_twi
         nonlocal racing
         if params["Key"] == lease and "IfMatch" in params and not racing:
             racing = True
-            other.append(mailer._claim_lease(clients.s3, resources.reports_bucket, lease, NOW))
+            other.append(leases.claim_lease(clients.s3, resources.reports_bucket, lease, NOW))
 
     clients.s3.meta.events.register(
         "provide-client-params.s3.PutObject", other_delivery_takes_over_first

@@ -1,6 +1,7 @@
 """The HTML pages that answer the "My report" forms when they are posted without JavaScript.
 
-Built like `reportdesk.intake.page`: the site's stylesheet only, no inline script or style.
+Inside the answer page of runtime.answer_template: the site's stylesheet only, no inline script or
+style. Each page brings its own heading.
 """
 
 from __future__ import annotations
@@ -8,24 +9,26 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from html import escape
+from pathlib import Path
 from typing import Final
 
 from reportdesk.core import routes
 from reportdesk.core.clock import child_datetime
 from reportdesk.core.texts import text
-from reportdesk.intake.page import _page, _urgent
+from reportdesk.runtime.answer_template import Values, fill, page, template, urgent
 
-MESSAGES_ACTION: Final = routes.FOLLOWUP_MESSAGES_PATH
-# The child lives in Belgium; tzdata is a dependency because Lambda has no system zone files.
+TEMPLATES: Final = Path(__file__).with_name("templates")
+# The thread ("My report") and the form to write back: also the page's templates for its script.
+THREAD: Final = TEMPLATES / "thread.html"
+WRITE: Final = TEMPLATES / "write.html"
+
+
+def _page(language: str, title: str, body: Iterable[str]) -> str:
+    return page(language, title, "", "\n".join(body))
 
 
 def _t(key: str, language: str) -> str:
     return escape(text(key, language))
-
-
-def _lines(reply: str) -> str:
-    """A reply's text with its line breaks kept (the answer pages have no style for that)."""
-    return "<br>".join(escape(line) for line in reply.splitlines())
 
 
 def _back_link(language: str) -> str:
@@ -36,34 +39,25 @@ def _back_link(language: str) -> str:
 
 
 def message_form(
-    code: str, language: str, message: str = "", error_key: str | None = None
-) -> list[str]:
-    """The form to write back. Without JavaScript the code can only travel in the form itself;
-    the page is never cached (Cache-Control: no-store) and the code never goes into a URL.
-    After a refused message it comes back with the error and the child's own text.
+    code: str, language: str, message: str = "", error_key: str | None = None, thread: bool = True
+) -> str:
+    """The form to write back (templates/write.html). Without JavaScript the code can only travel
+    in the form itself; the page is never cached (Cache-Control: no-store) and the code never goes
+    into a URL. After a refused message it comes back with the error and the child's own text.
     """
-    described = "message-hint message-error" if error_key else "message-hint"
-    error = (
-        [f'<p class="report-form__error-message" id="message-error">{_t(error_key, language)}</p>']
-        if error_key
-        else []
+    return fill(
+        template(WRITE),
+        language,
+        {
+            "action": routes.FOLLOWUP_MESSAGES_PATH,
+            "code": code,
+            "language": language,
+            "message": message,
+            "error": text(error_key, language) if error_key else "",
+            "describedby": "message-hint message-error" if error_key else "message-hint",
+            "thread": thread,
+        },
     )
-    return [
-        f'<form class="followup-form" method="post" action="{MESSAGES_ACTION}"'
-        ' accept-charset="utf-8">',
-        f'<input type="hidden" name="code" value="{escape(code)}">',
-        f'<input type="hidden" name="language" value="{escape(language)}">',
-        f'<label class="report-form__label" for="message">'
-        f"{_t('followup.message.label', language)}</label>",
-        f'<p class="report-form__hint" id="message-hint">'
-        f"{_t('followup.message.hint', language)}</p>",
-        *error,
-        '<textarea class="report-form__textarea" id="message" name="message" rows="6"'
-        f' aria-describedby="{described}">{escape(message)}</textarea>',
-        f'<button class="md-button md-button--primary" type="submit">'
-        f"{_t('followup.message.button', language)}</button>",
-        "</form>",
-    ]
 
 
 def thread_page(
@@ -74,47 +68,17 @@ def thread_page(
     language: str,
 ) -> str:
     """The API persons' replies (text and date), the dates of the child's messages, and a form."""
-    if replies:
-        reply_items = [
-            '<ol class="followup__replies">',
-            *(
-                f'<li class="followup__reply"><p class="followup__date">'
-                f"{escape(child_datetime(sent))}</p>"
-                f'<p class="followup__text">{_lines(reply)}</p></li>'
-                for sent, reply in replies
-            ),
-            "</ol>",
-        ]
-    else:
-        reply_items = [f'<p class="answer__text">{_t("followup.thread.no_replies", language)}</p>']
-    if messages:
-        message_items = [
-            f'<p class="answer__text">{_t("followup.thread.messages_intro", language)}</p>',
-            '<ul class="followup__messages">',
-            *(
-                f"<li>{_t('followup.thread.sent_on', language)} {escape(child_datetime(sent))}</li>"
-                for sent in messages
-            ),
-            "</ul>",
-        ]
-    else:
-        message_items = [
-            f'<p class="answer__text">{_t("followup.thread.no_messages", language)}</p>'
-        ]
     title = f"{text('followup.thread.title', language)} {reference}"
-    return _page(
-        language,
-        title,
-        [
-            f"<h1>{escape(title)}</h1>",
-            f"<h2>{_t('followup.thread.replies_heading', language)}</h2>",
-            *reply_items,
-            f"<h2>{_t('followup.thread.messages_heading', language)}</h2>",
-            *message_items,
-            *message_form(code, language),
-            f'<p class="answer__text">{_t("followup.close.text", language)}</p>',
-        ],
-    )
+    values: Values = {
+        "in_page": False,
+        "notice": "",
+        "replies": [{"date": child_datetime(sent), "text": reply} for sent, reply in replies],
+        "no_replies": not replies,
+        "messages": [{"date": child_datetime(sent)} for sent in messages],
+        "no_messages": not messages,
+    }
+    answer = fill(template(THREAD), language, values)
+    return page(language, title, title, answer + message_form(code, language))
 
 
 def message_problem_page(error_key: str, code: str, message: str, language: str) -> str:
@@ -129,8 +93,8 @@ def message_problem_page(error_key: str, code: str, message: str, language: str)
             '<div class="answer__error-summary" role="alert">',
             f'<p class="answer__text"><a href="#message">{_t(error_key, language)}</a></p>',
             "</div>",
-            *message_form(code, language, message, error_key),
-            *_urgent(language),
+            message_form(code, language, message, error_key, thread=False),
+            urgent(language),
         ],
     )
 
@@ -146,7 +110,7 @@ def sent_page(language: str) -> str:
             "</div>",
             f'<p class="answer__text">{_t("followup.sent.text", language)}</p>',
             f'<p class="answer__text">{_t("followup.close.text", language)}</p>',
-            *_urgent(language),
+            urgent(language),
         ],
     )
 
@@ -164,6 +128,6 @@ def problem_page(title_key: str, message_keys: Iterable[str], language: str) -> 
             "</div>",
             f'<p class="answer__text">{_t("followup.error.go_back", language)}</p>',
             _back_link(language),
-            *_urgent(language),
+            urgent(language),
         ],
     )

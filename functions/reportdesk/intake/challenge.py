@@ -24,12 +24,16 @@ from altcha.v1 import (
 
 from reportdesk.core.model import Triage
 
-# Numbers the client may have to try (SHA-256 each; half of them on average). Chosen so that a
-# mid-range phone solves in about a second; solve time measured in bench/results.md.
-# Measured in Chromium 156 with the page's altcha-solver.js on this project's 2-core dev machine:
-# median 0.21 s over 12 challenges when quiet (`make bench`, 2026-11-28), 0.73 s when busy; a
-# mid-range phone is a few times slower than a server core, so about a second.
-MAX_NUMBER: Final = 50_000
+# Numbers the client may have to try (one SHA-256 each; half of them on average), chosen so that a
+# phone 4x slower than our dev machine still tries them all in about a second. Measured with
+# `make bench` in Chromium 156 with the page's worker (assets/javascripts/altcha-worker.js and
+# sha256.js) on this project's 2-core dev machine, 2026-11-30, while busy (load average 11-14):
+# 0.26-0.7 M hashes/s, 1.1-1.4x the time of CPython's hashlib on the same challenges. Quiet, hashlib
+# does 0.86 M/s here (bench/results.md, 2026-11-28), so the worker about 0.7 M/s. At the former
+# 50,000 the median solve was 31-153 ms busy (about 35 ms quiet; Web Crypto on the main thread
+# took 207 ms). At 200,000: every number in about 0.29 s here quiet, so about 1.1 s at most (0.6 s
+# on average) on a phone 4x slower, and bots pay 4x more than at 50,000.
+MAX_NUMBER: Final = 200_000
 CHALLENGE_LIFETIME: Final = timedelta(minutes=10)
 # A person needs longer than this to read the form and write a report; scripts do not.
 MIN_FILL_SECONDS: Final = 3

@@ -1,5 +1,6 @@
-"""What every HTTP function has: a resolver, a logger and metrics, the not-found and
-unexpected-error handlers, and the Lambda entry point with Powertools' decorator stack.
+"""What every HTTP function has: a resolver that answers only requests that came through
+CloudFront (`origin`), a logger and metrics, the not-found and unexpected-error handlers, and
+the Lambda entry point with Powertools' decorator stack.
 A handler module then holds only its routes: `app, logger, metrics = http_function("intake")`.
 """
 
@@ -13,7 +14,7 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 
 from reportdesk.core.texts import Language
-from reportdesk.runtime import http_io
+from reportdesk.runtime import http_io, origin
 
 Entry = Callable[[dict[str, Any], Any], dict[str, Any]]
 
@@ -26,6 +27,8 @@ def http_function(service: str) -> tuple[APIGatewayHttpResolver, Logger, Metrics
     (`http_io.count`) so dimensions never mix.
     """
     app = APIGatewayHttpResolver(debug=False)
+    # Only requests that came through CloudFront (and its WAF) reach a route.
+    app.use(middlewares=[origin.require_cloudfront])
     logger = Logger(service=service)
     metrics = Metrics(namespace=http_io.METRICS_NAMESPACE, service=service)
     return app, logger, metrics

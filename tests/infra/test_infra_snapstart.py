@@ -9,6 +9,18 @@ from infra.functions import ALIAS
 from tests.infra.conftest import Synth
 
 
+def _refs(value: Any) -> set[str]:
+    """Every logical id a CloudFormation value refers to."""
+    if isinstance(value, dict):
+        found = {value["Ref"]} if "Ref" in value else set()
+        if "Fn::GetAtt" in value:
+            found.add(value["Fn::GetAtt"][0])
+        return found.union(*(_refs(v) for k, v in value.items() if k not in ("Ref", "Fn::GetAtt")))
+    if isinstance(value, list):
+        return set().union(*(_refs(v) for v in value))
+    return set()
+
+
 def _functions(synth: Synth) -> dict[str, dict[str, Any]]:
     return {
         name: resource
@@ -63,13 +75,14 @@ def test_the_queue_and_the_schedule_invoke_aliases(synth: Synth) -> None:
     mappings = synth.resources("AWS::Lambda::EventSourceMapping").values()
     assert mappings
     for mapping in mappings:
-        assert mapping["Properties"]["FunctionName"]["Ref"] in aliases
+        # CDK names the alias as `<function name>:live`, taken from the alias's ARN.
+        assert _refs(mapping["Properties"]["FunctionName"]) <= aliases
+        assert mapping["Properties"]["FunctionName"]["Fn::Join"][1][1] == f":{ALIAS}"
     functions = set(synth.resources("AWS::Lambda::Function"))
     lambda_targets = 0
     for rule in synth.resources("AWS::Events::Rule").values():
         for target in rule["Properties"].get("Targets", []):
-            arn = target["Arn"]
-            named = arn.get("Ref") or arn.get("Fn::GetAtt", [None])[0]
-            assert named not in functions, "a schedule invokes $LATEST"
-            lambda_targets += named in aliases
+            named = _refs(target["Arn"])
+            assert not named & functions, "a rule invokes $LATEST"
+            lambda_targets += bool(named & aliases)
     assert lambda_targets >= 1

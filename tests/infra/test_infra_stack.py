@@ -250,7 +250,8 @@ def test_queue_dead_letters_after_five_receives(synth: Synth) -> None:
 def test_mailer_reports_partial_batch_failures(synth: Synth) -> None:
     [mapping] = synth.resources("AWS::Lambda::EventSourceMapping").values()
     assert mapping["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
-    assert mapping["Properties"]["FunctionName"] == {
+    alias_name = mapping["Properties"]["FunctionName"]["Fn::Join"][1][0]["Fn::Select"][1]
+    assert alias_name["Fn::Split"][1] == {
         "Ref": by_path(synth, "Notifications/Mailer/Alias/Resource")
     }
 

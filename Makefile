@@ -90,8 +90,8 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check functions infra tests bench
 	$(BIN)/mypy --strict functions infra
 
-## bench: the benchmarks, written to bench/results.md (about 7 minutes)
-bench: build chromium
+## bench: the benchmarks with Lighthouse, written to bench/results.md (about 35 minutes)
+bench: build chromium node_modules/.bin/lighthouse
 	$(BIN)/python -m bench
 
 ## synth: the CloudFormation templates into cdk.out/ (offline: no AWS account, no bundling)
@@ -102,11 +102,12 @@ synth: build
 package: $(STAMP)
 	$(BIN)/python -m infra.package
 
-node_modules/.bin/cdk: package.json package-lock.json
+node_modules/.bin/cdk node_modules/.bin/lighthouse: package.json package-lock.json
 	npm ci --no-audit --no-fund
 
-## deploy: build, bundle and deploy ENV (staging or production) with your AWS credentials
-deploy: build package node_modules/.bin/cdk
+## deploy: build the site for its public address (python -m infra.site_url), bundle, deploy ENV
+deploy: $(STAMP) package node_modules/.bin/cdk
+	MKDOCS_SITE_URL="$$($(BIN)/python -m infra.site_url $(ENV))" && export MKDOCS_SITE_URL && $(MAKE) build
 	node_modules/.bin/cdk deploy --all --app "$(BIN)/python -m infra.app" -c env=$(ENV) --require-approval $(APPROVAL)
 
 ## assembly: the deployable cloud assembly of ENV in cdk.out/ (bundled; no AWS call)

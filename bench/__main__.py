@@ -10,7 +10,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import coldstart, drain, package_size, pages, throughput, warm
+from bench import coldstart, drain, lighthouse, package_size, pages, throughput, warm
 from bench.common import ROOT, Row, local_server, machine, table
 
 RESULTS = ROOT / "bench" / "results.md"
@@ -27,6 +27,8 @@ def main() -> int:
         print("pages, build time, proof of work ...", file=sys.stderr, flush=True)
         page_rows, breakdown = pages.measure(server)
         rows += page_rows
+        print("lighthouse ...", file=sys.stderr, flush=True)
+        scores = lighthouse.measure(server)
         print("throughput and loss ...", file=sys.stderr, flush=True)
         rows += throughput.measure(server)
     print("mailer drain ...", file=sys.stderr, flush=True)
@@ -42,7 +44,11 @@ def main() -> int:
         f"Machine: {machine()}. The run took {(time.perf_counter() - started) / 60:.0f} min.\n\n"
         f"{result}\n\n"
         "What the Dutch home page loads beyond the plain Material page (gzip -9, first visit):\n\n"
-        f"{breakdown}\n"
+        f"{breakdown}\n\n"
+        f"## Lighthouse {lighthouse.VERSION}, mobile\n\n"
+        f"`make serve`'s local server; median of {lighthouse.RUNS} runs per page for every "
+        "figure.\n\n"
+        f"{lighthouse.table(scores)}\n"
     )
     return 0
 

@@ -22,6 +22,8 @@ from infra.config import Config
 from infra.functions import PythonFunction, api_function
 from infra.storage import ReportsStorage
 
+# The condition on every PutObject of the intake: only writes that create (If-None-Match: *).
+CREATE_ONLY = {"StringEquals": {"s3:if-none-match": "*"}}
 # What API Gateway logs per request: no source IP, no user agent, no path parameters.
 ACCESS_LOG_FORMAT = json.dumps(
     {
@@ -114,14 +116,24 @@ class ReportApi(Construct):
             log_retention=log_retention,
             reserved_concurrency=config.intake_concurrency,
         )
-        # Write-only: it encrypts (GenerateDataKey) and stores, it can never read a report back.
-        # PutObjectTagging because the report is written with its `status=open` tag. Listing
-        # report keys lets a retry in the first hour of a month find last month's object.
+        # Write-only: it encrypts (GenerateDataKey) and stores, it can never read a report back,
+        # and it never lists the bucket. Every write must be conditional (If-None-Match: *): the
+        # role can create objects, never overwrite one. PutObjectTagging because the report is
+        # written with its `status=open` tag. It reads (HEAD: metadata) only its own markers,
+        # whose metadata holds no personal data: a retry's submission marker (first store time,
+        # keyed fingerprint) and a used challenge's claimant.
         storage.allow(
-            self.intake.role, ["s3:PutObject"], [layout.REPORTS_PREFIX, layout.CHALLENGES_PREFIX]
+            self.intake.role,
+            ["s3:PutObject"],
+            [layout.REPORTS_PREFIX, layout.SUBMISSIONS_PREFIX, layout.CHALLENGES_PREFIX],
+            conditions=CREATE_ONLY,
         )
         storage.allow(self.intake.role, ["s3:PutObjectTagging"], [layout.REPORTS_PREFIX])
-        storage.allow_list_keys(self.intake.role, layout.REPORTS_PREFIX)
+        storage.allow(
+            self.intake.role,
+            ["s3:GetObject"],
+            [layout.SUBMISSIONS_PREFIX, layout.CHALLENGES_PREFIX],
+        )
         storage.allow_reports_key(self.intake.role, ["kms:GenerateDataKey"], purpose="report")
         storage.allow_storage_key(self.intake.role, ["kms:GenerateDataKey"])
         self.challenge_secret.grant_read(self.intake.role)
@@ -180,7 +192,7 @@ class ReportApi(Construct):
         nag.acknowledge(
             secret,
             "AwsSolutions-SMG4",
-            "Rotated by hand when needed (README, Deploying): automatic rotation needs a rotation "
+            "Rotated by hand when needed (deploying guide): automatic rotation needs a rotation "
             f"function; {rotation}.",
         )
         return secret

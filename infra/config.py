@@ -161,6 +161,11 @@ def parse(env: str, raw: dict[str, Any]) -> Config:
     )
     if config.log_retention_days not in LOG_RETENTION_DAYS:
         raise ConfigError(f"log_retention_days must be one of {LOG_RETENTION_DAYS}")
+    if config.log_retention_days > config.retention_days:
+        raise ConfigError(
+            f"log_retention_days ({config.log_retention_days}) must not exceed retention_days "
+            f"({config.retention_days}): function logs name report ids"
+        )
     if config.access_log_days > config.retention_days:
         raise ConfigError(
             f"access_log_days ({config.access_log_days}) must not exceed retention_days "

@@ -10,12 +10,12 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 from reportdesk.core import layout, routes
 
-from infra.api import ReportApi
+from infra.api import CREATE_ONLY, ReportApi
 from infra.config import Config
 from infra.functions import api_function
 from infra.storage import ReportsStorage
 
-# Prefixes of README "Storage layout".
+# Prefixes of guides/reference.md "Storage layout".
 
 
 class Followup(Construct):
@@ -53,8 +53,11 @@ class Followup(Construct):
         # can encrypt (purpose `message`) but never read back. It can never decrypt a report.
         storage.allow(role, ["s3:GetObject"], [layout.FOLLOWUP_PREFIX, layout.REPLIES_PREFIX])
         storage.allow(role, ["s3:PutObject"], [layout.MESSAGES_PREFIX])
-        # Listing replies and messages; also makes an unknown code's GET a 404, not a 403.
-        storage.allow_list(role)
+        # Listing only its own prefixes: a thread's replies and messages, and whether a code's
+        # mapping exists (a GET of a missing key is a 403 without an unlimited ListBucket).
+        storage.allow_list_keys(
+            role, [layout.FOLLOWUP_PREFIX, layout.REPLIES_PREFIX, layout.MESSAGES_PREFIX]
+        )
         storage.allow_reports_key(role, ["kms:Decrypt"], purpose="reply")
         storage.allow_reports_key(role, ["kms:GenerateDataKey"], purpose="message")
         storage.allow_storage_key(role, ["kms:Decrypt", "kms:GenerateDataKey"])
@@ -69,7 +72,10 @@ class Followup(Construct):
         intake = api.intake
         intake.function.add_environment("FOLLOWUP_SECRET_ID", self.secret.secret_arn)
         storage.allow(
-            intake.role, ["s3:PutObject"], [layout.FOLLOWUP_PREFIX, layout.FOLLOWUP_INDEX_PREFIX]
+            intake.role,
+            ["s3:PutObject"],
+            [layout.FOLLOWUP_PREFIX, layout.FOLLOWUP_INDEX_PREFIX],
+            conditions=CREATE_ONLY,
         )
         self.secret.grant_read(intake.role)
 

@@ -58,7 +58,7 @@ class Resources:
     recipients: tuple[str, ...]
 
     def environment(self, hourly_cap: int = 10) -> dict[str, str]:
-        """The function environment variables (see README, "Storage layout")."""
+        """The function environment variables (guides/reference.md, "Storage layout")."""
         return {
             "AWS_DEFAULT_REGION": self.region,
             "REPORTS_BUCKET": self.reports_bucket,

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import secrets
 import shlex
 import signal
 import sys
@@ -35,6 +36,8 @@ FAKE_CREDENTIALS = {
     "AWS_SECRET_ACCESS_KEY": "testing",
     "AWS_SESSION_TOKEN": "testing",
 }
+# The setting that turns the functions' origin-verify check on (reportdesk.runtime.origin).
+ORIGIN_VERIFY_SETTING = "ORIGIN_VERIFY_SECRET_ID"
 INBOX_ENV_NAMES = (
     "AWS_ENDPOINT_URL",
     "AWS_DEFAULT_REGION",
@@ -59,6 +62,17 @@ def start_aws() -> tuple[ThreadedMotoServer, Resources]:
     resources = create_resources(boto3.Session())
     os.environ.update(resources.environment())
     return moto, resources
+
+
+def create_origin_secret() -> str:
+    """The origin-verify secret, named in the functions' environment as in the deployed stack, so
+    the local API runs the same check; returns the value the server adds to API requests."""
+    value = secrets.token_urlsafe(32)
+    created = boto3.client("secretsmanager", region_name=REGION).create_secret(
+        Name="local/origin-verify", SecretString=value
+    )
+    os.environ[ORIGIN_VERIFY_SETTING] = created["ARN"]
+    return value
 
 
 def write_inbox_env(state_dir: Path) -> Path:
@@ -114,6 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     consumer: QueueConsumer | None = None
     try:
         moto, resources = start_aws()
+        httpd.origin_verify = create_origin_secret()
         # Imported only now, like Lambda: the functions read their environment at import time.
         httpd.intake = load_handler(INTAKE_HANDLER)
         httpd.followup = load_handler(FOLLOWUP_HANDLER)

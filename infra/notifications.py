@@ -21,7 +21,7 @@ from infra.storage import ReportsStorage
 MAX_RECEIVES = 5
 # Below the mailer's 120 s lease (reportdesk.mailer.common.LEASE_SECONDS) and 5 min digest grace.
 MAILER_TIMEOUT_SECONDS = 30
-# The mailer's own keys (README "Storage layout"): leases, hourly slots, digest entries, markers.
+# The mailer's own keys (reference guide, "Storage layout"): leases, slots, digest, markers.
 MAILER_WRITES = layout.MAILER_PREFIXES
 # Those of them whose keys hold a report id.
 NAMING_A_REPORT = (layout.NOTIFIED_PREFIX, layout.NOTIFYING_PREFIX, layout.DIGEST_PREFIX)

@@ -9,7 +9,8 @@ The storage key only ever protects ciphertext: reading a report still needs the 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from aws_cdk import DefaultStackSynthesizer, Duration, Fn, RemovalPolicy, Stack
 from aws_cdk import aws_iam as iam
@@ -169,8 +170,11 @@ class ReportsStorage(Construct):
         self.allow(
             self.delete_role, ["s3:GetObject", "s3:GetObjectTagging"], [layout.REPORTS_PREFIX]
         )
+        # The report, and the intake's marker and the case state named after it (issue 16.7).
         self.allow(
-            self.delete_role, ["s3:DeleteObject", "s3:DeleteObjectVersion"], [layout.REPORTS_PREFIX]
+            self.delete_role,
+            ["s3:DeleteObject", "s3:DeleteObjectVersion"],
+            [layout.REPORTS_PREFIX, layout.SUBMISSIONS_PREFIX, layout.CASES_PREFIX],
         )
 
     def objects(self, prefix: str) -> str:
@@ -203,11 +207,20 @@ class ReportsStorage(Construct):
             )
         )
 
-    def allow(self, role: iam.IRole, actions: Sequence[str], prefixes: Sequence[str]) -> None:
-        """`role` may do `actions` on the objects under `prefixes`, nothing else."""
+    def allow(
+        self,
+        role: iam.IRole,
+        actions: Sequence[str],
+        prefixes: Sequence[str],
+        conditions: Mapping[str, Any] | None = None,
+    ) -> None:
+        """`role` may do `actions` on the objects under `prefixes` (under `conditions`), nothing
+        else."""
         role.add_to_principal_policy(
             iam.PolicyStatement(
-                actions=list(actions), resources=[self.objects(p) for p in prefixes]
+                actions=list(actions),
+                resources=[self.objects(p) for p in prefixes],
+                conditions=dict(conditions) if conditions else None,
             )
         )
         for prefix in prefixes:
@@ -215,7 +228,7 @@ class ReportsStorage(Construct):
                 role,
                 f"AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::{self.bucket_name}/{prefix}*]",
                 f"Object keys under {prefix} are made at run time (report ids, hours): the "
-                "prefix is the narrowest fixed scope (README, Storage layout).",
+                "prefix is the narrowest fixed scope (guides/reference.md, Storage layout).",
             )
 
     def allow_list(self, role: iam.IRole) -> None:
@@ -224,13 +237,15 @@ class ReportsStorage(Construct):
             iam.PolicyStatement(actions=["s3:ListBucket"], resources=[self.bucket_arn])
         )
 
-    def allow_list_keys(self, role: iam.IRole, prefix: str) -> None:
-        """ListBucket limited to keys under `prefix`: names only, never an object's content."""
+    def allow_list_keys(self, role: iam.IRole, prefixes: Sequence[str]) -> None:
+        """ListBucket limited to keys under `prefixes`: names only, never an object's content.
+        Without an unlimited ListBucket, S3 answers a GET or HEAD of a missing key with 403, not
+        404: such a role checks a key's existence by listing it."""
         role.add_to_principal_policy(
             iam.PolicyStatement(
                 actions=["s3:ListBucket"],
                 resources=[self.bucket_arn],
-                conditions={"StringLike": {"s3:prefix": f"{prefix}*"}},
+                conditions={"StringLike": {"s3:prefix": [f"{p}*" for p in prefixes]}},
             )
         )
 

@@ -73,6 +73,16 @@ def load_handler(spec: str) -> Handler:
 # --- API Gateway --------------------------------------------------------------------------------
 
 
+def is_utf8(body: bytes) -> bool:
+    """A text body that is not UTF-8 is passed on as bytes (base64), never with its bytes
+    replaced: the function must see what was sent, and refuse it."""
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def is_text(content_type: str) -> bool:
     media_type = content_type.split(";", 1)[0].strip().lower()
     return media_type.startswith(TEXT_CONTENT_TYPES) or media_type.endswith("+json")
@@ -89,7 +99,7 @@ def http_api_event(
         lowered[key] = f"{lowered[key]},{value}" if key in lowered else value
     cookies = [c.strip() for c in lowered.pop("cookie", "").split(";") if c.strip()]
     now = datetime.now(UTC)
-    text_body = is_text(lowered.get("content-type", ""))
+    text_body = is_text(lowered.get("content-type", "")) and is_utf8(body)
     event: dict[str, Any] = {
         "version": "2.0",
         "routeKey": "$default",
@@ -124,9 +134,7 @@ def http_api_event(
             for name, values in parse_qs(parts.query, keep_blank_values=True).items()
         }
     if body:
-        event["body"] = (
-            body.decode("utf-8", "replace") if text_body else base64.b64encode(body).decode()
-        )
+        event["body"] = body.decode("utf-8") if text_body else base64.b64encode(body).decode()
     return event
 
 

@@ -3,6 +3,7 @@ headers, `/api/*` to the functions, `/_local/*` for developers."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import logging
 import mimetypes
@@ -20,6 +21,7 @@ from infra.local.events import (
     LambdaContext,
     http_api_event,
     http_api_response,
+    is_text,
 )
 from infra.local.outbox import outbox_page, sent_emails
 
@@ -38,7 +40,15 @@ EXTRA_CONTENT_TYPES = {
     ".gz": "application/gzip",
 }
 
+# What CloudFront adds to every API request (reportdesk.runtime.origin).
+ORIGIN_VERIFY_HEADER = "x-origin-verify"
+
 log = logging.getLogger("local_server")
+
+
+def host_allowed(host: str | None, port: int) -> bool:
+    """Only `127.0.0.1:PORT` and `localhost:PORT`, the names the server prints and listens on."""
+    return (host or "").strip().lower() in {f"127.0.0.1:{port}", f"localhost:{port}"}
 
 
 class LocalHandler(BaseHTTPRequestHandler):
@@ -70,7 +80,11 @@ class LocalHandler(BaseHTTPRequestHandler):
 
     def dispatch(self) -> None:
         path = urlsplit(self.path).path
-        if path == API_PREFIX.rstrip("/") or path.startswith(API_PREFIX):
+        if not host_allowed(self.headers.get("host"), self.server.server_address[1]):
+            # A page on another name that resolves to 127.0.0.1 (DNS rebinding) must not reach
+            # the outbox or the API: only the names this server is really called by are served.
+            response = HttpResponse(421, [("content-type", "text/plain; charset=utf-8")], b"")
+        elif path == API_PREFIX.rstrip("/") or path.startswith(API_PREFIX):
             response = self.call_api()
         elif path == "/_local/outbox.json" and self.command in ("GET", "HEAD"):
             response = HttpResponse(
@@ -95,12 +109,12 @@ class LocalHandler(BaseHTTPRequestHandler):
         return self.rfile.read(length) if length else b""
 
     def call_api(self) -> HttpResponse:
+        # As CloudFront: the origin-verify header is ours, whatever the browser sent.
+        headers = [(k, v) for k, v in self.headers.items() if k.lower() != ORIGIN_VERIFY_HEADER]
+        if self.server.origin_verify:
+            headers.append((ORIGIN_VERIFY_HEADER, self.server.origin_verify))
         event = http_api_event(
-            self.command,
-            self.path,
-            self.headers.items(),
-            self.read_body(),
-            self.client_address[0],
+            self.command, self.path, headers, self.read_body(), self.client_address[0]
         )
         # As the HTTP API's routes: the follow-up function answers these, the intake the rest.
         followup = urlsplit(self.path).path.startswith(routes.FOLLOWUP_PREFIX)
@@ -128,12 +142,27 @@ class LocalHandler(BaseHTTPRequestHandler):
             file = file / "index.html"
         if not file.is_file():
             return self.not_found()
-        return HttpResponse(200, [("content-type", content_type(file))], file.read_bytes())
+        return self.compressed(
+            HttpResponse(200, [("content-type", content_type(file))], file.read_bytes())
+        )
 
     def not_found(self) -> HttpResponse:
         page = self.server.site_dir / "404.html"
         body = page.read_bytes() if page.is_file() else b"Not found"
-        return HttpResponse(404, [("content-type", "text/html; charset=utf-8")], body)
+        return self.compressed(
+            HttpResponse(404, [("content-type", "text/html; charset=utf-8")], body)
+        )
+
+    def compressed(self, response: HttpResponse) -> HttpResponse:
+        """The site's files gzipped for a browser that accepts it, as CloudFront does (its
+        behaviours compress text of 1,000 bytes and more): Lighthouse then measures the bytes a
+        child's phone really gets."""
+        accepted = (self.headers.get("accept-encoding") or "").lower()
+        kind = dict(response.headers).get("content-type", "")
+        if "gzip" not in accepted or not is_text(kind) or len(response.body) < 1000:
+            return response
+        headers = [*response.headers, ("content-encoding", "gzip"), ("vary", "accept-encoding")]
+        return HttpResponse(response.status, headers, gzip.compress(response.body, mtime=0))
 
     def send(self, response: HttpResponse) -> None:
         self.send_response(response.status)
@@ -185,6 +214,8 @@ class LocalHttpServer(ThreadingHTTPServer):
         self.security_headers = security_headers
         self.intake: Handler = not_loaded
         self.followup: Handler = not_loaded
+        # The value CloudFront would add to every API request; None: the functions do not check.
+        self.origin_verify: str | None = None
 
 
 def load_security_headers(path: Path) -> dict[str, str]:

@@ -6,11 +6,11 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
+from mkdocs.utils.yaml import yaml_load
 from playwright.sync_api import Page, Route
 
 ROOT = Path(__file__).resolve().parents[2]
-NEUTRAL_URL = str(yaml.safe_load((ROOT / "mkdocs.yml").read_text())["extra"]["quick_exit_url"])
+NEUTRAL_URL = str(yaml_load((ROOT / "mkdocs.yml").read_text())["extra"]["quick_exit_url"])
 
 
 @pytest.fixture

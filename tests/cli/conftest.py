@@ -23,6 +23,7 @@ from reportdesk.intake.challenge import MAX_NUMBER, new_challenge
 from infra.local_aws import Resources
 
 CHALLENGE_SECRET = "inbox-tests-challenge-secret"  # noqa: S105 (a test value, not a secret)
+FINGERPRINT_SECRET = "inbox-tests-fingerprint-secret"  # noqa: S105 (a test value, not a secret)
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,7 @@ def accept_report(
         bucket=bucket,
         key_arn=key_arn,
         challenge_secret=lambda: CHALLENGE_SECRET,
+        fingerprint_secret=lambda: FINGERPRINT_SECRET,
     )
     outcome = submission.accept(ReportIn.model_validate(fields), into, moment)
     assert outcome.created

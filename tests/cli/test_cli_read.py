@@ -86,6 +86,7 @@ def test_show_json_prints_the_decrypted_document(store_report: StoreReport, inbo
         "triage": "verified",
         "message": WRITTEN,
         "contact": {"wants_contact": True, "phone": "0470123456", "safe_to_leave_message": False},
+        "thread": [],
     }
 
 

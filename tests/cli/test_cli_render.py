@@ -6,7 +6,7 @@ import sys
 from typing import Any
 
 import pytest
-from reportdesk.cli.render import report_rich, report_view, safe
+from reportdesk.cli.render import report_plain, report_rich, report_view, safe
 from rich.console import Console
 
 from tests.cli.conftest import Inbox, StoreReport
@@ -49,6 +49,29 @@ def test_rich_show_adds_no_hyperlink_from_the_message() -> None:
 
 def test_safe_keeps_newlines_and_tabs_and_shows_other_control_characters() -> None:
     assert safe("a\n\tb\x1b[2Jc\x9bd\x00") == "a\n\tb\\x1b[2Jc\\x9bd\\x00"
+
+
+@pytest.mark.parametrize(
+    ("hidden", "shown"),
+    [
+        ("\u202e", "\\u202e"),  # right-to-left override
+        ("\u2066", "\\u2066"),  # left-to-right isolate
+        ("\u2069", "\\u2069"),  # pop directional isolate
+        ("\u200b", "\\u200b"),  # zero-width space
+        ("\u2028", "\\u2028"),  # line separator
+        ("\u2029", "\\u2029"),  # paragraph separator
+        ("\ufeff", "\\ufeff"),  # zero-width no-break space
+    ],
+)
+def test_safe_shows_invisible_characters_that_reorder_or_hide_text(hidden: str, shown: str) -> None:
+    assert safe(f"Bel 0470{hidden}123456") == f"Bel 0470{shown}123456"
+
+
+def test_export_shows_a_bidi_override_in_the_message_as_an_escape() -> None:
+    view = report_view({"reference": "ABCD-1234", "message": "Bel me: \u202e65 43 21 0740"}, "open")
+    exported = report_plain(view)
+    assert "\u202e" not in exported
+    assert "Bel me: \\u202e65 43 21 0740" in exported
 
 
 def test_list_in_a_terminal_draws_a_table(

@@ -179,24 +179,28 @@ def test_writing_with_an_unknown_code_gets_the_same_answer_and_stores_nothing(
     assert bucket.names("messages/") == []
 
 
-def test_unknown_and_malformed_codes_cost_one_s3_get_each(
+def test_unknown_and_malformed_codes_cost_one_listing_of_the_mappings_each(
     read: Post, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The same work for both, and only a listing: the function's role may list only its own
+    prefixes, so a GET of a missing mapping would be a 403, not a 404 (issue 16, item 8)."""
     from reportdesk.followup import handler as followup
 
-    calls: list[str] = []
+    calls: list[tuple[str, str]] = []
     s3 = followup._s3()
-    original = s3.get_object
 
-    def counting_get(**kwargs: Any) -> Any:
-        calls.append(kwargs["Key"].split("/", 1)[0])
-        return original(**kwargs)
+    def record(model: Any, params: dict[str, Any], **_: Any) -> None:
+        where = params.get("Key") or params.get("Prefix") or ""
+        calls.append((model.name, where.split("/", 1)[0]))
 
-    monkeypatch.setattr(s3, "get_object", counting_get)
-    read("ABCD-EFGH-JKMN")
-    read("#!")
-    read("x" * 5000)
-    assert calls == ["followup", "followup", "followup"]
+    s3.meta.events.register("provide-client-params.s3", record)
+    try:
+        read("ABCD-EFGH-JKMN")
+        read("#!")
+        read("x" * 5000)
+    finally:
+        s3.meta.events.unregister("provide-client-params.s3", record)
+    assert calls == [("ListObjectsV2", "followup")] * 3
 
 
 def test_deleting_a_report_removes_its_replies_messages_and_mappings(

@@ -5,6 +5,7 @@ with api-inbox, the child reads the reply with the code and writes back, the API
 from __future__ import annotations
 
 import html
+import json
 import re
 import sys
 from pathlib import Path
@@ -77,6 +78,20 @@ def test_show_prints_the_thread_oldest_first(
         )
     ]
     assert positions == sorted(positions)
+
+
+def test_show_json_includes_the_thread_oldest_first(report: Post, write: Post, inbox: Any) -> None:
+    sent = report().json()
+    inbox("reply", sent["reference"], "--message", "Eerste antwoord van Lien.")
+    write(sent["followup_code"], "Eerste bericht van het kind.")
+    shown = inbox("show", sent["reference"], "--json")
+    assert shown.code == 0, shown.err
+    thread = json.loads(shown.out)["thread"]
+    assert [(entry["kind"], entry["text"]) for entry in thread] == [
+        ("reply", "Eerste antwoord van Lien."),
+        ("message", "Eerste bericht van het kind."),
+    ]
+    assert all(entry["sent_at"].endswith("Z") for entry in thread)
 
 
 def test_reply_text_can_come_from_a_file(

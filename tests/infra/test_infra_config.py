@@ -91,7 +91,14 @@ def test_unknown_environment_is_refused(tmp_path: Path) -> None:
 
 def test_access_logs_may_not_outlive_reports() -> None:
     with pytest.raises(ConfigError, match="access_log_days"):
-        parse("staging", production_settings(retention_days=30, access_log_days=31))
+        settings = production_settings(retention_days=30, access_log_days=31, log_retention_days=30)
+        parse("staging", settings)
+
+
+def test_function_logs_may_not_outlive_reports() -> None:
+    """Function logs hold report ids: they must be gone when the reports are."""
+    with pytest.raises(ConfigError, match="log_retention_days"):
+        parse("staging", production_settings(retention_days=60, log_retention_days=90))
 
 
 def test_deleters_default_to_the_readers() -> None:

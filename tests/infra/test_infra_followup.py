@@ -91,3 +91,11 @@ def test_followup_function_environment_names_its_secret(synth: Synth) -> None:
     assert variables["FOLLOWUP_SECRET_ID"] == {"Ref": by_path(synth, "Api/FollowupSecret/Resource")}
     assert "CHALLENGE_SECRET_ID" not in variables
     assert variables["DAILY_MESSAGES_PER_CODE"] == str(synth.config.daily_messages_per_code)
+
+
+def test_followup_lists_only_its_own_prefixes(synth: Synth) -> None:
+    listing = [s for s in role_statements(synth, FOLLOWUP) if actions([s]) & {"s3:ListBucket"}]
+    assert [actions([s]) for s in listing] == [{"s3:ListBucket"}]
+    assert [s["Condition"] for s in listing] == [
+        {"StringLike": {"s3:prefix": ["followup/*", "replies/*", "messages/*"]}}
+    ]

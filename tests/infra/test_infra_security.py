@@ -275,6 +275,8 @@ def test_delete_role_removes_a_report_with_its_thread_and_mail_traces(synth: Syn
         "notified/*",
         "notifying/*",
         "digest/*",
+        "submissions/*",
+        "cases/*",
     }
 
 

@@ -84,25 +84,36 @@ def test_intake_role_has_no_decrypt(synth: Synth) -> None:
     assert not {"kms:Decrypt", "kms:*", "kms:ReEncrypt*"} & granted
 
 
-def test_intake_role_cannot_read_objects(synth: Synth) -> None:
-    granted = actions(role_statements(synth, INTAKE))
-    assert not {a for a in granted if a.startswith(("s3:Get", "s3:*"))}
+def test_intake_role_reads_only_the_metadata_of_its_own_markers(synth: Synth) -> None:
+    reads = [
+        s
+        for s in role_statements(synth, INTAKE)
+        if {a for a in actions([s]) if a.startswith(("s3:Get", "s3:*"))}
+    ]
+    assert [(actions([s]), object_paths(s)) for s in reads] == [
+        ({"s3:GetObject"}, ["submissions/*", "challenges/*"])
+    ]
 
 
-def test_intake_may_list_only_report_keys(synth: Synth) -> None:
-    listing = [s for s in role_statements(synth, INTAKE) if actions([s]) & {"s3:ListBucket"}]
-    assert [s["Condition"] for s in listing] == [{"StringLike": {"s3:prefix": "reports/*"}}]
-    assert all(actions([s]) == {"s3:ListBucket"} for s in listing)
+def test_intake_never_lists_the_bucket(synth: Synth) -> None:
+    assert not {a for a in actions(role_statements(synth, INTAKE)) if a.startswith("s3:List")}
 
 
-def test_intake_writes_only_under_reports_challenges_and_followup_codes(synth: Synth) -> None:
+def test_every_intake_write_must_be_conditional(synth: Synth) -> None:
+    puts = [s for s in role_statements(synth, INTAKE) if actions([s]) & {"s3:PutObject"}]
+    assert puts
+    for statement in puts:
+        assert statement["Condition"] == {"StringEquals": {"s3:if-none-match": "*"}}
+
+
+def test_intake_writes_only_under_reports_markers_and_followup_codes(synth: Synth) -> None:
     s3_statements = [s for s in role_statements(synth, INTAKE) if actions([s]) & {"s3:PutObject"}]
     assert [object_paths(s) for s in s3_statements] == [
-        ["reports/*", "challenges/*"],
+        ["reports/*", "submissions/*", "challenges/*"],
         ["followup/*", "followup-index/*"],
     ]
     granted_s3 = {a for a in actions(role_statements(synth, INTAKE)) if a.startswith("s3:")}
-    assert granted_s3 == {"s3:PutObject", "s3:PutObjectTagging", "s3:ListBucket"}
+    assert granted_s3 == {"s3:PutObject", "s3:PutObjectTagging", "s3:GetObject"}
 
 
 def test_intake_may_only_generate_data_keys_for_reports(synth: Synth) -> None:

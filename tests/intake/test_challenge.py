@@ -14,6 +14,7 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.exceptions import EndpointConnectionError
 from reportdesk.intake import challenge
 from reportdesk.runtime import aws
 
@@ -320,3 +321,36 @@ def test_retry_after_kms_failure_with_the_same_solution_is_verified(
     finally:
         events.unregister("before-send.kms", unreachable)
     assert triage_of(bucket, retry) == "verified"
+
+
+def test_retry_after_a_claimed_challenge_whose_report_write_failed_stays_verified(
+    post_json: PostJson, bucket: Bucket, solved: str
+) -> None:
+    """The challenge was claimed, then writing the report failed (503): the child's page sends the
+    same submission with the same proof again, which must not look like a replay."""
+    s3 = aws.clients("eu-west-1").s3
+    failed: list[str] = []
+
+    def fail_first_report_write(params: dict[str, Any], **_: Any) -> None:
+        if params["Key"].startswith("reports/") and not failed:
+            failed.append(params["Key"])
+            raise EndpointConnectionError(endpoint_url="https://s3.eu-west-1.amazonaws.com")
+
+    s3.meta.events.register("provide-client-params.s3.PutObject", fail_first_report_write)
+    try:
+        submission_id = str(uuid.uuid4())
+        first = send(post_json, altcha=solved, submission_id=submission_id)
+        assert first.status == 503
+        assert failed
+        retry = send(post_json, altcha=solved, submission_id=submission_id)
+    finally:
+        s3.meta.events.unregister("provide-client-params.s3.PutObject", fail_first_report_write)
+    assert triage_of(bucket, retry) == "verified"
+
+
+def test_the_same_proof_with_another_submission_is_still_a_replay(
+    post_json: PostJson, bucket: Bucket, solved: str
+) -> None:
+    assert triage_of(bucket, send(post_json, altcha=solved)) == "verified"
+    other = send(post_json, altcha=solved, message="Een ander bericht over het kamp, van iemand.")
+    assert triage_of(bucket, other) == "suspected_spam"

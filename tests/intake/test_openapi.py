@@ -16,12 +16,13 @@ def test_openapi_describes_both_routes_and_their_status_codes() -> None:
     assert set(paths["/api/reports"]["post"]["responses"]) == {
         "201",
         "400",
+        "403",
         "413",
         "415",
         "422",
         "503",
     }
-    assert set(paths["/api/challenge"]["get"]["responses"]) == {"200", "503"}
+    assert set(paths["/api/challenge"]["get"]["responses"]) == {"200", "403", "503"}
 
 
 def test_form_schema_has_the_flat_contact_names() -> None:
@@ -34,3 +35,8 @@ def test_form_schema_has_the_flat_contact_names() -> None:
         "contact_safe_to_leave_message",
     } <= set(form)
     assert "contact" not in form
+
+
+def test_the_accepted_answer_has_no_submission_id() -> None:
+    accepted = openapi.build_openapi()["components"]["schemas"]["Accepted"]["properties"]
+    assert set(accepted) == {"reference", "followup_code"}

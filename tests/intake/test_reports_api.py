@@ -13,6 +13,7 @@ import pytest
 from botocore.exceptions import EndpointConnectionError
 from reportdesk.core import crypto, reference
 from reportdesk.core.model import ReportDocument
+from reportdesk.core.texts import text
 from reportdesk.runtime import aws
 
 from tests.intake.conftest import Answer, Bucket, Invoke
@@ -48,14 +49,15 @@ def full_report(**changes: Any) -> dict[str, Any]:
     return report
 
 
-def test_valid_report_is_answered_201_with_reference_and_submission_id(post_json: PostJson) -> None:
+def test_valid_report_is_answered_201_with_its_reference(post_json: PostJson) -> None:
     sent = full_report()
     answer = post_json(sent)
     assert answer.status == 201
     body = answer.json()
-    assert body["submission_id"] == sent["submission_id"]
     expected = reference.reference_for(reference.report_id_for(sent["submission_id"]))
     assert body["reference"] == expected
+    # The submission id is not echoed: it is the page's own, and no credential to hand back.
+    assert "submission_id" not in body
 
 
 def test_stored_report_decrypts_back_to_exactly_what_was_sent(
@@ -177,9 +179,9 @@ def test_minimal_report_gets_a_submission_id_from_the_server(
 ) -> None:
     answer = post_json({"message": "Alleen een bericht, verder niets."})
     assert answer.status == 201
-    submission_id = answer.json()["submission_id"]
-    assert str(uuid.UUID(submission_id)) == submission_id
     [key] = bucket.report_keys()
+    submission_id = bucket.decrypt(key)["submission_id"]
+    assert str(uuid.UUID(submission_id)) == submission_id
     assert key.endswith(reference.report_id_for(submission_id))
 
 
@@ -216,23 +218,25 @@ def test_fifty_concurrent_identical_submissions_store_one_object(
     assert len(bucket.report_versions()) == 1
 
 
-def test_intake_only_writes_to_s3(post_json: PostJson) -> None:
-    """The function's role may write reports and markers, never read them (infra/api.py)."""
-    calls: list[str] = []
+def test_intake_never_lists_and_reads_only_its_own_markers(post_json: PostJson) -> None:
+    """The function's role may write reports and markers, and read only the metadata of its own
+    markers (a retry's `submissions/` marker), never a report (infra/api.py)."""
+    calls: list[tuple[str, str]] = []
     s3 = aws.clients(os.environ["AWS_DEFAULT_REGION"]).s3
 
-    def record(model: Any, **kwargs: Any) -> None:
-        calls.append(model.name)
+    def record(model: Any, params: dict[str, Any], **kwargs: Any) -> None:
+        calls.append((model.name, params.get("Key", "")))
 
-    s3.meta.events.register("before-call.s3", record)
+    s3.meta.events.register("provide-client-params.s3", record)
     try:
         sent = full_report()
         post_json(sent)
         post_json(sent)
     finally:
-        s3.meta.events.unregister("before-call.s3", record)
+        s3.meta.events.unregister("provide-client-params.s3", record)
     assert calls
-    assert {name for name in calls if not name.startswith("Put")} == set()
+    reads = {(name, key.split("/")[0]) for name, key in calls if not name.startswith("Put")}
+    assert reads == {("HeadObject", "submissions")}
 
 
 def test_answer_is_never_cached(post_json: PostJson) -> None:
@@ -276,15 +280,28 @@ def test_malformed_json_is_400_in_the_accept_language(invoke: Invoke, bucket: Bu
     assert bucket.report_keys() == []
 
 
-def test_invalid_utf8_is_400(invoke: Invoke, bucket: Bucket) -> None:
+def test_invalid_utf8_is_400_with_its_own_message(invoke: Invoke, bucket: Bucket) -> None:
     answer = invoke(
         "POST",
         "/api/reports",
         b'{"message": "\xff\xfe ongeldige bytes hier"}',
-        {"content-type": "application/json"},
+        {"content-type": "application/json", "accept-language": "en"},
     )
     assert answer.status == 400
-    assert answer.json()["errors"][0]["code"] == "malformed"
+    [error] = answer.json()["errors"]
+    assert (error["field"], error["code"]) == ("request", "not_utf8")
+    assert error["message"] == text("error.request.not_utf8", "en")
+    assert bucket.report_keys() == []
+
+
+def test_json_text_with_replacement_characters_is_refused_not_stored_changed(
+    invoke: Invoke, bucket: Bucket
+) -> None:
+    # What arrives when bytes that were not UTF-8 were decoded with replacement on the way.
+    body = '{"message": "Iemand doet me \ufffd\ufffd pijn op kamp."}'
+    answer = invoke("POST", "/api/reports", body, {"content-type": "application/json"})
+    assert answer.status == 400
+    assert answer.json()["errors"][0]["code"] == "not_utf8"
     assert bucket.report_keys() == []
 
 

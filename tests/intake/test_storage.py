@@ -80,44 +80,54 @@ def test_second_store_of_a_report_writes_nothing(s3: Any, resources: Resources) 
     assert body == b"one"
 
 
-def test_retry_across_midnight_at_the_end_of_a_month_is_stored_once(
+def test_a_submission_marker_remembers_the_first_time_and_fingerprint(
     s3: Any, resources: Resources
 ) -> None:
     before = datetime(2026, 11, 30, 23, 59, 58, tzinfo=UTC)
     after = datetime(2026, 12, 1, 0, 0, 3, tzinfo=UTC)
-    first = storage.store_report(s3, resources.reports_bucket, REPORT_ID, b"x", metadata(before))
-    retry = storage.store_report(s3, resources.reports_bucket, REPORT_ID, b"x", metadata(after))
-    assert first == storage.StoredReport(key=f"reports/2026/11/{REPORT_ID}", created=True)
-    assert retry == storage.StoredReport(key=f"reports/2026/11/{REPORT_ID}", created=False)
-    assert versions(s3, resources.reports_bucket) == [first.key]
+    bucket = resources.reports_bucket
+    first = storage.claim_submission(s3, bucket, REPORT_ID, "f" * 64, before)
+    retry = storage.claim_submission(s3, bucket, REPORT_ID, "a" * 64, after)
+    assert first == storage.Submission(received=before, fingerprint="f" * 64, first=True)
+    assert retry == storage.Submission(received=before, fingerprint="f" * 64, first=False)
+    assert versions(s3, bucket, "submissions/") == [f"submissions/{REPORT_ID}"]
 
 
-def test_retry_an_hour_after_midnight_writes_a_second_report(s3: Any, resources: Resources) -> None:
-    """The window is bounded: past its first hour, a month no longer looks at the month before."""
-    before = datetime(2026, 11, 30, 23, 59, 58, tzinfo=UTC)
-    late = datetime(2026, 12, 1, 1, 0, 0, tzinfo=UTC)
-    storage.store_report(s3, resources.reports_bucket, REPORT_ID, b"x", metadata(before))
-    retry = storage.store_report(s3, resources.reports_bucket, REPORT_ID, b"x", metadata(late))
-    assert retry == storage.StoredReport(key=f"reports/2026/12/{REPORT_ID}", created=True)
+def test_storing_never_lists_and_reads_only_the_intakes_own_markers(
+    s3: Any, resources: Resources
+) -> None:
+    calls: list[tuple[str, str]] = []
 
+    def record(model: Any, params: dict[str, Any], **_: Any) -> None:
+        calls.append((model.name, params.get("Key", "")))
 
-def test_storing_never_reads_an_object(s3: Any, resources: Resources) -> None:
-    calls: list[str] = []
-    s3.meta.events.register("before-call.s3", lambda model, **kw: calls.append(model.name))
+    s3.meta.events.register("provide-client-params.s3.*", record)
+    bucket = resources.reports_bucket
     received = datetime(2026, 12, 1, 0, 5, tzinfo=UTC)
-    storage.store_report(s3, resources.reports_bucket, REPORT_ID, b"x", metadata(received))
-    storage.store_report(s3, resources.reports_bucket, REPORT_ID, b"x", metadata(received))
-    storage.claim_challenge(s3, resources.reports_bucket, "c" * 64)
-    storage.claim_challenge(s3, resources.reports_bucket, "c" * 64)
-    assert set(calls) == {"PutObject", "ListObjectsV2"}
+    for _ in range(2):
+        storage.claim_submission(s3, bucket, REPORT_ID, "f" * 64, received)
+        storage.store_report(s3, bucket, REPORT_ID, b"x", metadata(received))
+        storage.claim_challenge(s3, bucket, "c" * 64, "f" * 64)
+    assert {name for name, _ in calls} == {"PutObject", "HeadObject"}
+    assert all(
+        key.startswith(("submissions/", "challenges/"))
+        for name, key in calls
+        if name == "HeadObject"
+    )
 
 
-def test_mid_month_storing_only_writes(s3: Any, resources: Resources) -> None:
-    calls: list[str] = []
-    s3.meta.events.register("before-call.s3", lambda model, **kw: calls.append(model.name))
-    received = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
-    storage.store_report(s3, resources.reports_bucket, REPORT_ID, b"x", metadata(received))
-    assert calls == ["PutObject"]
+def test_every_write_is_conditional(s3: Any, resources: Resources) -> None:
+    puts: list[dict[str, Any]] = []
+    s3.meta.events.register(
+        "provide-client-params.s3.PutObject", lambda params, **_: puts.append(dict(params))
+    )
+    bucket = resources.reports_bucket
+    received = datetime(2026, 11, 28, 12, tzinfo=UTC)
+    storage.claim_submission(s3, bucket, REPORT_ID, "f" * 64, received)
+    storage.store_report(s3, bucket, REPORT_ID, b"x", metadata(received))
+    storage.claim_challenge(s3, bucket, "c" * 64, "f" * 64)
+    assert len(puts) == 3
+    assert all(put.get("IfNoneMatch") == "*" for put in puts)
 
 
 def test_concurrent_stores_of_one_report_write_one_version(s3: Any, resources: Resources) -> None:
@@ -148,13 +158,21 @@ def test_missing_bucket_is_storage_unavailable(s3: Any) -> None:
 
 def test_challenge_is_claimed_once(s3: Any, resources: Resources) -> None:
     digest = "c" * 64
-    assert storage.claim_challenge(s3, resources.reports_bucket, digest) is True
-    assert storage.claim_challenge(s3, resources.reports_bucket, digest) is False
+    assert storage.claim_challenge(s3, resources.reports_bucket, digest, "a" * 64) is True
+    assert storage.claim_challenge(s3, resources.reports_bucket, digest, "b" * 64) is False
     assert versions(s3, resources.reports_bucket, "challenges/") == [f"challenges/{digest}"]
 
 
+def test_a_challenge_claimed_again_by_the_same_claimant_is_not_a_replay(
+    s3: Any, resources: Resources
+) -> None:
+    digest = "d" * 64
+    assert storage.claim_challenge(s3, resources.reports_bucket, digest, "a" * 64) is True
+    assert storage.claim_challenge(s3, resources.reports_bucket, digest, "a" * 64) is True
+
+
 def test_used_challenge_marker_is_not_announced_as_a_report(s3: Any, resources: Resources) -> None:
-    storage.claim_challenge(s3, resources.reports_bucket, "e" * 64)
+    storage.claim_challenge(s3, resources.reports_bucket, "e" * 64, "a" * 64)
     sqs = boto3.client("sqs", region_name=resources.region)
     messages = sqs.receive_message(QueueUrl=resources.queue_url, MaxNumberOfMessages=10)
     assert "Messages" not in messages or all(

@@ -89,6 +89,36 @@ RULES: list[tuple[str, dict[str, Any], str, str]] = [
         "invalid",
     ),
     (
+        "name with a right-to-left override",
+        contact(email="noor@example.be", name="Noor \u202eiramA lE"),
+        "contact.name",
+        "invisible",
+    ),
+    (
+        "name with a zero-width space",
+        contact(email="noor@example.be", name="No\u200bor"),
+        "contact.name",
+        "invisible",
+    ),
+    (
+        "name with a bidi isolate",
+        contact(email="noor@example.be", name="Noor \u2066El\u2069"),
+        "contact.name",
+        "invisible",
+    ),
+    (
+        "phone with a right-to-left override",
+        contact(phone="0470 \u202e65 43 21"),
+        "contact.phone",
+        "invisible",
+    ),
+    (
+        "phone with a zero-width joiner",
+        contact(phone="0470\u200d12 34 56"),
+        "contact.phone",
+        "invisible",
+    ),
+    (
         "safe to leave message unclear",
         contact(phone="0470123456", safe_to_leave_message="perhaps"),
         "contact.safe_to_leave_message",

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import boto3
 import pytest
 
 from infra.local_aws import RECIPIENTS
@@ -164,3 +165,65 @@ def test_sigterm_stops_everything_cleanly(tmp_path: Path) -> None:
     assert code == 0
     assert "Stopped." in log
     assert "Traceback" not in log
+
+
+@pytest.mark.parametrize("host", ["attacker.example", "attacker.example:{port}", "127.0.0.1"])
+def test_a_foreign_host_header_is_refused_so_dns_rebinding_cannot_read_the_outbox(
+    server: LocalServer, host: str
+) -> None:
+    port = urlsplit(server.url).port
+    for path in ("/_local/outbox.json", "/api/challenge", "/en/"):
+        status, _, body = request(server, "GET", path, headers={"Host": host.format(port=port)})
+        assert status == 421
+        assert b"subject" not in body
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:{port}", "localhost:{port}", "LOCALHOST:{port}"])
+def test_the_local_host_names_with_the_port_are_served(server: LocalServer, host: str) -> None:
+    port = urlsplit(server.url).port
+    status, _, _ = request(
+        server, "GET", "/_local/outbox.json", headers={"Host": host.format(port=port)}
+    )
+    assert status == 200
+
+
+def test_json_that_is_not_utf8_is_refused_not_read_with_replacement_characters(
+    server: LocalServer,
+) -> None:
+    body = b'{"message": "Iemand doet me pijn \xff\xfe op kamp.", "language": "en"}'
+    status, _, answer = request(
+        server, "POST", "/api/reports", body, {"Content-Type": "application/json"}
+    )
+    assert status == 400
+    assert json.loads(answer)["errors"][0]["code"] == "not_utf8"
+
+
+def test_the_api_runs_the_origin_check_with_the_header_the_server_adds(
+    server: LocalServer,
+) -> None:
+    lines = (server.workdir / ".local" / "inbox.env").read_text().splitlines()
+    settings = dict(
+        line.removeprefix("export ").split("=", 1) for line in lines if line.startswith("export ")
+    )
+    secrets = boto3.client(
+        "secretsmanager",
+        endpoint_url=settings["AWS_ENDPOINT_URL"],
+        region_name=settings["AWS_DEFAULT_REGION"],
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",  # noqa: S106 (moto's)
+    )
+    names = [secret["Name"] for secret in secrets.list_secrets()["SecretList"]]
+    assert "local/origin-verify" in names
+    # A browser's own value is replaced by the server's, as CloudFront replaces it.
+    status, _, _ = request(server, "GET", "/api/challenge", headers={"x-origin-verify": "guess"})
+    assert status == 200
+
+
+def test_the_servers_origin_header_and_setting_are_the_functions_own() -> None:
+    from reportdesk.runtime import origin
+
+    from infra.local import web
+    from infra.local_server import ORIGIN_VERIFY_SETTING
+
+    assert origin.HEADER.lower() == web.ORIGIN_VERIFY_HEADER
+    assert ORIGIN_VERIFY_SETTING == origin.SETTING

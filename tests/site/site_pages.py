@@ -11,10 +11,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-import yaml
+from mkdocs.utils.yaml import yaml_load
 
 ROOT = Path(__file__).resolve().parents[2]
-CONFIG: dict[str, Any] = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+# MkDocs' own loader: mkdocs.yml uses its !ENV tag (site_url).
+CONFIG: dict[str, Any] = yaml_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
 # Every page of the site, by its file stem in docs/ (docs/<stem>.<language>.md), in nav order.
 PAGES: tuple[str, ...] = tuple(
     str(next(iter(entry.values()))).removesuffix(".md") for entry in CONFIG["nav"]

@@ -7,9 +7,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-import yaml
 from reportdesk.core.texts import LANGUAGES
-from site_pages import PAGES, ROOT, config_languages, mkdocs_build, page_path
+from site_pages import CONFIG, PAGES, ROOT, config_languages, mkdocs_build, page_path
 
 
 def test_strict_build_passes(build: subprocess.CompletedProcess[str]) -> None:
@@ -41,8 +40,7 @@ def test_a_missing_translation_fails_the_strict_build(tmp_path: Path) -> None:
     for folder in ("docs", "site_overrides"):
         shutil.copytree(ROOT / folder, project / folder)
     # Hooks named in mkdocs.yml are paths relative to it; the copy must find them too.
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
-    for hook in config.get("hooks", []):
+    for hook in CONFIG.get("hooks", []):
         (project / hook).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(ROOT / hook, project / hook)
     (project / "docs" / "who.fr.md").unlink()

@@ -77,10 +77,23 @@ def _show_thread(ctx: Context, report_id: str) -> None:
             ctx.out(f"\n{title}\n{'-' * len(title)}\n{text}\n")
 
 
+def _thread_json(ctx: Context, report_id: str) -> list[dict[str, Any]]:
+    """The replies and the reporter's messages for `show --json`, oldest first."""
+    return [
+        {
+            "kind": entry.kind,
+            "sent_at": render.utc_iso(entry.sent_at),
+            "text": ctx.cases.entry_text(entry),
+        }
+        for entry in ctx.cases.thread(report_id)
+    ]
+
+
 def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
     stored, document = _open_report(ctx, args.reference)
     if args.json:
-        render.dump_json(document, sys.stdout)
+        thread = _thread_json(ctx, stored.row.report_id)
+        render.dump_json({**document, "thread": thread}, sys.stdout)
         return 0
     view = render.report_view(document, stored.row.status)
     if ctx.console:

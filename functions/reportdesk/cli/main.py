@@ -89,7 +89,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     show = commands.add_parser("show", help="read one report")
     show.add_argument("reference")
-    show.add_argument("--json", action="store_true", help="print the decrypted document as JSON")
+    show.add_argument(
+        "--json",
+        action="store_true",
+        help="print the decrypted document as JSON, with its thread (replies and messages)",
+    )
     show.set_defaults(run=cmd_show)
 
     reply = commands.add_parser(

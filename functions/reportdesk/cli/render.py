@@ -15,9 +15,12 @@ from rich.text import Text
 
 from reportdesk.cases.store import ReportRow
 from reportdesk.core import clock
+from reportdesk.core.model import is_hidden
 
-# Terminal control characters in a report could rewrite the screen or the clipboard of the reader;
-# they are shown as visible escapes instead. Newlines and tabs are kept: they are the writer's text.
+# Terminal control characters in a report could rewrite the screen or the clipboard of the reader,
+# and invisible ones (bidirectional overrides, zero-width characters, line separators) could reorder
+# or hide text such as a phone number: all are shown as visible escapes instead. Newlines and tabs
+# are kept: they are the writer's text.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 # Fields of the decrypted document shown elsewhere than in the "Details" table.
@@ -40,9 +43,18 @@ def row_json(row: ReportRow) -> dict[str, Any]:
     }
 
 
+def _escape(char: str) -> str:
+    code = ord(char)
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
 def safe(text: str) -> str:
-    """The text with terminal control characters made visible (for example `\\x1b`)."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    """The text with control and invisible characters made visible (`\\x1b`, `\\u202e`)."""
+    return "".join(
+        _escape(char) if _CONTROL.match(char) or is_hidden(char) else char for char in text
+    )
 
 
 def utc_iso(moment: datetime | None) -> str | None:

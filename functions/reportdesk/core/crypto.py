@@ -28,7 +28,7 @@ class WrongEncryptionContext(DecryptionFailed):
 
 
 def encryption_context(report_id: str, purpose: str = PURPOSE) -> dict[str, str]:
-    """The encryption context of a report, reply or message (see README, "Storage layout")."""
+    """The encryption context of a report, reply or message (reference guide, "Storage layout")."""
     return {"purpose": purpose, "report_id": report_id}
 
 

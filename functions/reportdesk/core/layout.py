@@ -13,8 +13,10 @@ from typing import Final, Literal
 
 from reportdesk.core.reference import is_report_id
 
-# The intake's objects: the encrypted reports, and the markers of used proof-of-work challenges.
+# The intake's objects: the encrypted reports, one marker per report id (when it was first stored,
+# and the keyed fingerprint of what was sent), and the markers of used proof-of-work challenges.
 REPORTS_PREFIX: Final = "reports/"
+SUBMISSIONS_PREFIX: Final = "submissions/"
 CHALLENGES_PREFIX: Final = "challenges/"
 # The follow-up: code mappings (`followup/<hmac>`), their index per report, replies and messages.
 FOLLOWUP_PREFIX: Final = "followup/"
@@ -61,6 +63,12 @@ def report_id_from_key(key: str) -> str | None:
     """The report id of a `reports/<yyyy>/<mm>/<report_id>` key, or None for any other key."""
     match = _REPORT_KEY_RE.fullmatch(key)
     return match["report_id"] if match and is_report_id(match["report_id"]) else None
+
+
+def submission_key(report_id: str) -> str:
+    """`submissions/<report_id>`: the marker of a stored submission, keyed by the report id alone
+    so that a retry finds it without a listing (empty; metadata `received` and `fingerprint`)."""
+    return f"{SUBMISSIONS_PREFIX}{report_id}"
 
 
 def challenge_key(challenge_hash: str) -> str:
@@ -130,3 +138,24 @@ def digest_sent_key(hour: str) -> str:
 def case_key(report_id: str) -> str:
     """`cases/<report_id>`: the case state of a report (status, history), not encrypted."""
     return f"{CASES_PREFIX}{report_id}"
+
+
+def report_trace_prefixes(report_id: str) -> tuple[str, ...]:
+    """Prefixes of every key named after the report besides the report itself, the follow-up
+    (`followup_store.delete_followup`) and digest entries (`is_digest_entry_of`): what a deletion
+    removes so that nothing names the report any more. A report id has a fixed length, so a
+    prefix never reaches another report's keys."""
+    return (
+        notified_key(report_id),
+        notifying_key(report_id),
+        submission_key(report_id),
+        case_key(report_id),
+    )
+
+
+def is_digest_entry_of(key: str, report_id: str) -> bool:
+    """True for `digest/<hour>/<report_id>` and `digest/<hour>/<report_id>-<message name>`."""
+    if not key.startswith(DIGEST_PREFIX):
+        return False
+    name = key.rsplit("/", 1)[-1]
+    return name == report_id or name.startswith(f"{report_id}-")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -52,6 +53,10 @@ PHONE_SEPARATORS_RE: Final = re.compile(r"[ ./()-]")
 BELGIAN_PHONE_RE: Final = re.compile(r"(?:0|\+32|0032)[1-9][0-9]{7,8}")
 INTERNATIONAL_PHONE_RE: Final = re.compile(r"(?:\+|00)[1-9][0-9]{7,14}")
 CONTROL_RE: Final = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Characters that are not shown but change what is shown: bidirectional overrides and isolates,
+# zero-width characters (category Cf), line and paragraph separators (Zl, Zp). In a name or a phone
+# number they could reorder or hide what an API person reads; readers escape them everywhere.
+HIDDEN_CATEGORIES: Final = frozenset({"Cf", "Zl", "Zp"})
 _TRUE_WORDS: Final = frozenset({"true", "yes", "on", "1"})
 _FALSE_WORDS: Final = frozenset({"false", "no", "off", "0", ""})
 
@@ -78,6 +83,17 @@ def _one_line(value: str) -> str:
     return value
 
 
+def is_hidden(char: str) -> bool:
+    """True for a character of `HIDDEN_CATEGORIES`."""
+    return unicodedata.category(char) in HIDDEN_CATEGORIES
+
+
+def _visible(value: str) -> str:
+    if any(is_hidden(char) for char in value):
+        raise PydanticCustomError("invisible", "invisible characters")
+    return value
+
+
 def _email(value: str) -> str:
     if not EMAIL_RE.fullmatch(value):
         raise PydanticCustomError("invalid", "not an e-mail address")
@@ -99,14 +115,18 @@ When = Annotated[
     Annotated[Text, Field(max_length=WHEN_MAX)] | None, BeforeValidator(_blank_to_none)
 ]
 Name = Annotated[
-    Annotated[Text, Field(max_length=NAME_MAX), AfterValidator(_one_line)] | None,
+    Annotated[Text, Field(max_length=NAME_MAX), AfterValidator(_one_line), AfterValidator(_visible)]
+    | None,
     BeforeValidator(_blank_to_none),
 ]
 Email = Annotated[
     Annotated[Text, Field(max_length=EMAIL_MAX), AfterValidator(_email)] | None,
     BeforeValidator(_blank_to_none),
 ]
-Phone = Annotated[Annotated[Text, AfterValidator(_phone)] | None, BeforeValidator(_blank_to_none)]
+Phone = Annotated[
+    Annotated[Text, AfterValidator(_visible), AfterValidator(_phone)] | None,
+    BeforeValidator(_blank_to_none),
+]
 
 
 def _as_flag(value: Any) -> bool | None:
@@ -185,7 +205,7 @@ class ReportIn(BaseModel):
 
 
 class ReportDocument(BaseModel):
-    """The decrypted content of a report object (README, "Storage layout").
+    """The decrypted content of a report object (guides/reference.md, "Storage layout").
 
     The intake writes it with `document()`; readers validate what they decrypt with this model
     (built on first use: the intake never needs it).
@@ -240,7 +260,6 @@ class Accepted:
     """201: the report is stored. A new answer field is a new attribute here."""
 
     reference: str
-    submission_id: str
     # The child's private follow-up code (`XXXX-XXXX-XXXX`); None when it could not be issued.
     followup_code: str | None = None
 

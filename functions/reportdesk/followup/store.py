@@ -1,5 +1,5 @@
 """Follow-up of a report, free of Lambda and HTTP: the child's private code (stored only as a keyed
-HMAC), the API persons' replies and the child's messages (README, "Storage layout").
+HMAC), the API persons' replies and the child's messages (guides/reference.md, "Storage layout").
 """
 
 from __future__ import annotations
@@ -83,9 +83,12 @@ def issue_code(s3: Any, bucket: str, secret: str, report_id: str) -> str:
         while True:
             code = new_code()
             digest = code_digest(secret, code.replace("-", ""))
-            # The index first: a mapping must never exist that a deletion cannot find.
-            s3.put_object(Bucket=bucket, Key=index_key(report_id, digest), Body=b"")
             try:
+                # The index first: a mapping must never exist that a deletion cannot find. Both
+                # writes are conditional, as the intake's role demands of every write.
+                s3.put_object(
+                    Bucket=bucket, Key=index_key(report_id, digest), Body=b"", IfNoneMatch="*"
+                )
                 s3.put_object(
                     Bucket=bucket,
                     Key=mapping_key(digest),
@@ -106,19 +109,25 @@ def issue_code(s3: Any, bucket: str, secret: str, report_id: str) -> str:
 def find_report(s3: Any, bucket: str, secret: str, typed: str) -> str | None:
     """The report id a typed code stands for, or None when it stands for none.
 
-    A malformed code costs the same work as a well-formed one (one HMAC, one S3 GET), so the time
-    of the answer does not tell which it was.
+    A malformed code costs the same work as a well-formed unknown one (one HMAC, one listing), so
+    the time of the answer does not tell which it was. The mapping is looked up by listing its key:
+    the function may list only its own prefixes, and without an unlimited ListBucket S3 answers
+    the GET of a missing key with 403, not 404.
     """
     code = normalise_code(typed)
     if code is None:
         digest = _digest(secret, _NOT_A_CODE_LABEL, typed[:_TYPED_MAX])
     else:
         digest = code_digest(secret, code)
+    key = mapping_key(digest)
     try:
-        body = s3.get_object(Bucket=bucket, Key=mapping_key(digest))["Body"].read()
+        listing = s3.list_objects_v2(Bucket=bucket, Prefix=key, MaxKeys=1)
+        if not any(item["Key"] == key for item in listing.get("Contents", [])):
+            return None
+        body = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
     except ClientError as error:
         if error_code(error) in NOT_FOUND:
-            return None
+            return None  # deleted between the listing and the GET
         raise StorageUnavailable(error_code(error)) from error
     except BotoCoreError as error:
         raise StorageUnavailable(type(error).__name__) from error

@@ -36,6 +36,15 @@ def _challenge_secret() -> str | None:
         return None
 
 
+def _fingerprint_secret() -> str | None:
+    """The key of the submission fingerprints: the follow-up secret, under its own label."""
+    try:
+        return aws.secret(secret_id("FOLLOWUP_SECRET_ID"), region())
+    except aws.SECRET_FAILURES:
+        logger.warning("fingerprint key unavailable", outcome="secret_unavailable")
+        return None
+
+
 def _followup_code(report_id: str) -> str | None:
     """A new private follow-up code for the report (only its HMAC is stored); None when the
     secret or the bucket cannot be used: the report itself is stored and stays accepted.
@@ -64,6 +73,7 @@ def _storage() -> submission.Storage:
         bucket=settings.bucket,
         key_arn=settings.key_arn,
         challenge_secret=_challenge_secret,
+        fingerprint_secret=_fingerprint_secret,
     )
 
 
@@ -115,9 +125,13 @@ def post_report() -> Response[str]:
         triage=outcome.triage,
         triage_reason=outcome.triage_reason,
         newly_stored=outcome.created,
+        changed_retry=outcome.changed,
+        code_given=outcome.code_allowed,
     )
-    # Every accepted answer, a retry's too, gets its own new code: the child keeps the one it saw.
-    answer = replace(outcome.answer, followup_code=_followup_code(outcome.report_id))
+    # A retry soon after the first store gets a new code (the child keeps the one it saw); later
+    # the submission id no longer gives out codes, and the answer says none could be given.
+    code = _followup_code(outcome.report_id) if outcome.code_allowed else None
+    answer = replace(outcome.answer, followup_code=code)
     if form:
         contact_wanted = bool(report.contact and report.contact.wants_contact)
         page = answer_page.success_page(

@@ -99,14 +99,24 @@ def build_openapi() -> dict[str, Any]:
                     },
                     "responses": {
                         "201": {
-                            "description": "Stored (or already stored: same submission_id). "
-                            "Form posts get an HTML page with the reference.",
+                            "description": "Stored, or already stored: the same submission_id "
+                            "with the same content is a retry (same reference; a new follow-up "
+                            "code only within 15 minutes of the first store, else null). The "
+                            "same submission_id with other content is stored as a report of its "
+                            "own. Form posts get an HTML page with the reference.",
                             "content": {
                                 "application/json": {"schema": _ref("Accepted")},
                                 "text/html": {"schema": {"type": "string"}},
                             },
                         },
-                        "400": _errors("Malformed JSON, form encoding or UTF-8.", html=True),
+                        "400": _errors(
+                            "Malformed JSON or form encoding (`malformed`), or a body that is "
+                            "not UTF-8 (`not_utf8`).",
+                            html=True,
+                        ),
+                        "403": _errors(
+                            "Not sent through the site (no origin-verify header): `forbidden`."
+                        ),
                         "413": _errors(f"Body over {max_kib} KiB.", html=True),
                         "415": _errors("Neither JSON nor a form post."),
                         "422": _errors("Every invalid field at once; no input echoed.", html=True),
@@ -123,6 +133,7 @@ def build_openapi() -> dict[str, Any]:
                             "description": "A new signed challenge (never cached).",
                             "content": {"application/json": {"schema": _ref("Challenge")}},
                         },
+                        "403": _errors("Not sent through the site: `forbidden`."),
                         "503": _errors("The challenge secret is unavailable."),
                     },
                 }

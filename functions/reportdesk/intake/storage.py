@@ -1,25 +1,24 @@
-"""Where and how report objects and used-challenge markers are written in the reports bucket.
+"""Where and how report objects, submission markers and used-challenge markers are written.
 
 Every write is conditional (`IfNoneMatch="*"`), so a retried or concurrent submission is stored
-once (see README, "Storage layout"). The intake never reads an object: it may only write, and
-list report keys.
+once (reference guide, "Storage layout"). The intake never lists the bucket and never reads a
+report: the only objects it may read are its own markers, whose metadata is not personal data.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, Final
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from reportdesk.core.layout import challenge_key, report_key
+from reportdesk.core.layout import challenge_key, report_key, submission_key
 from reportdesk.core.s3 import CONDITIONAL_WRITE_LOST, StorageUnavailable, error_code
 
-# A retry can reach us after midnight on the first of a month, while its first attempt is stored
-# under the month before: in this first window of a month we look for it there (a key listing, as
-# the intake may not read objects) before writing.
-MONTH_BOUNDARY_WINDOW: Final = timedelta(hours=1)
+_RECEIVED: Final = "received"
+_FINGERPRINT: Final = "fingerprint"
+_CLAIMANT: Final = "claimant"
 
 
 @dataclass(frozen=True)
@@ -52,11 +51,6 @@ class StoredReport:
     created: bool
 
 
-def _listed(s3: Any, bucket: str, key: str) -> bool:
-    listing = s3.list_objects_v2(Bucket=bucket, Prefix=key, MaxKeys=1)
-    return any(item["Key"] == key for item in listing.get("Contents", []))
-
-
 def _put_once(s3: Any, bucket: str, key: str, body: bytes, **extra: Any) -> bool:
     """True when this call created the object, False when it already existed."""
     try:
@@ -68,6 +62,44 @@ def _put_once(s3: Any, bucket: str, key: str, body: bytes, **extra: Any) -> bool
     return True
 
 
+@dataclass(frozen=True)
+class Submission:
+    """The marker of a report id: when the report was first stored (its key's month) and the
+    fingerprint of what was sent then; `first` when this call wrote the marker."""
+
+    received: datetime
+    fingerprint: str
+    first: bool
+
+
+def _metadata(s3: Any, bucket: str, key: str) -> dict[str, str]:
+    """The metadata of one of the intake's own markers (HeadObject: no body is read)."""
+    metadata: dict[str, str] = s3.head_object(Bucket=bucket, Key=key).get("Metadata", {})
+    return metadata
+
+
+def claim_submission(
+    s3: Any, bucket: str, report_id: str, fingerprint: str, now: datetime
+) -> Submission:
+    """Write the marker `submissions/<report_id>` once; when it exists, read what it says."""
+    key = submission_key(report_id)
+    received = now.astimezone(UTC)
+    metadata = {_RECEIVED: received.isoformat(), _FINGERPRINT: fingerprint}
+    try:
+        if _put_once(s3, bucket, key, b"", Metadata=metadata):
+            return Submission(received=received, fingerprint=fingerprint, first=True)
+        stored = _metadata(s3, bucket, key)
+    except (BotoCoreError, ClientError) as error:
+        raise StorageUnavailable(type(error).__name__) from error
+    try:
+        first_received = datetime.fromisoformat(stored[_RECEIVED])
+    except (KeyError, ValueError):
+        raise StorageUnavailable("unreadable submission marker") from None
+    return Submission(
+        received=first_received, fingerprint=stored.get(_FINGERPRINT, ""), first=False
+    )
+
+
 def store_report(
     s3: Any,
     bucket: str,
@@ -75,15 +107,10 @@ def store_report(
     ciphertext: bytes,
     metadata: ReportMetadata,
 ) -> StoredReport:
-    """Write the encrypted report once; a second call for the same report id writes nothing."""
+    """Write the encrypted report once, under the month of `metadata.received` (the first
+    attempt's time, from the submission marker); a second call writes nothing."""
     key = report_key(report_id, metadata.received)
-    received = metadata.received.astimezone(UTC)
-    month_start = received.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     try:
-        if received - month_start < MONTH_BOUNDARY_WINDOW:
-            previous = report_key(report_id, month_start - timedelta(microseconds=1))
-            if _listed(s3, bucket, previous):
-                return StoredReport(key=previous, created=False)
         created = _put_once(
             s3,
             bucket,
@@ -98,9 +125,14 @@ def store_report(
     return StoredReport(key=key, created=created)
 
 
-def claim_challenge(s3: Any, bucket: str, challenge_hash: str) -> bool:
-    """Record the use of a challenge; False when it was used before (a replay)."""
+def claim_challenge(s3: Any, bucket: str, challenge_hash: str, claimant: str) -> bool:
+    """Record the use of a challenge by `claimant` (the submission's fingerprint, never a report
+    id); False when another claimant used it before (a replay). The same claimant again is the
+    child's retry after a failed write, and keeps its proof."""
+    key = challenge_key(challenge_hash)
     try:
-        return _put_once(s3, bucket, challenge_key(challenge_hash), b"")
+        if _put_once(s3, bucket, key, b"", Metadata={_CLAIMANT: claimant}):
+            return True
+        return bool(claimant) and _metadata(s3, bucket, key).get(_CLAIMANT) == claimant
     except (BotoCoreError, ClientError) as error:
         raise StorageUnavailable(type(error).__name__) from error

@@ -63,7 +63,7 @@ class RetryLater(Exception):
 
 @dataclass(frozen=True)
 class Settings:
-    """The mailer's deployment configuration (README: function settings)."""
+    """The mailer's deployment configuration (guides/reference.md, "Settings")."""
 
     bucket: str
     sender: str

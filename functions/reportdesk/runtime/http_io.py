@@ -31,6 +31,7 @@ FORM_TYPE: Final = "application/x-www-form-urlencoded"
 # The form sends the contact block as flat names: contact_email -> contact.email.
 _CONTACT_PREFIX: Final = "contact_"
 _MAX_FORM_FIELDS: Final = 50
+_REPLACEMENT: Final = "\ufffd"
 
 
 class RequestProblem(Exception):
@@ -90,9 +91,13 @@ def read_body(raw: bytes, content_type: str | None) -> dict[str, Any]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise RequestProblem(400, "malformed") from error
+        raise RequestProblem(400, "not_utf8") from error
     if kind == FORM_TYPE:
         return _form_fields(text)
+    if _REPLACEMENT in text:
+        # What a decoder leaves of bytes that were not UTF-8 (on our side or on the way): the
+        # child's words would be stored changed, so they are refused instead.
+        raise RequestProblem(400, "not_utf8")
     try:
         data = json.loads(text)
     except (ValueError, RecursionError) as error:
@@ -108,13 +113,13 @@ def answer_language(data: dict[str, Any], fallback: Language) -> Language:
 
 
 def raw_body(event: BaseProxyEvent) -> bytes:
-    """The body as sent; base64 that does not decode becomes bytes that are not UTF-8."""
+    """The body as sent; RequestProblem (400) when its base64 does not decode."""
     body = event.body or ""
     if event.is_base64_encoded:
         try:
             return base64.b64decode(body, validate=True)
-        except binascii.Error:
-            return b"\xff"  # not UTF-8: answered as a malformed request
+        except binascii.Error as error:
+            raise RequestProblem(400, "malformed") from error
     return body.encode("utf-8", "surrogatepass")
 
 

@@ -114,3 +114,24 @@ def test_message_cap_comes_from_the_environment_with_default_five() -> None:
     assert mailer.Settings.from_environment(env).message_hourly_cap == 5
     env["MAIL_HOURLY_MESSAGE_CAP"] = "2"
     assert mailer.Settings.from_environment(env).message_hourly_cap == 2
+
+
+def test_a_report_past_a_full_hour_costs_at_most_six_s3_calls(
+    resources: Resources, clients: mailer.Clients, put_report: PutReport
+) -> None:
+    settings = caps(resources, reports=2, messages=1)
+    for _ in range(3):
+        put_report()
+    notify_all(resources, clients, settings)
+    calls: list[str] = []
+
+    def record(model: Any, params: dict[str, Any], **_: Any) -> None:
+        calls.append(f"{model.name} {params.get('Key', '')}")
+
+    clients.s3.meta.events.register("before-call", record)
+    put_report()
+    assert notify_all(resources, clients, settings) == ["digest_over_cap"]
+    # The marker and the report looked at, the lease claimed, the digest entry and the marker
+    # written: no slot tried, no lease released, no second look for the marker.
+    assert len(calls) <= 6, calls
+    assert not [c for c in calls if c.startswith("PutObject mailcap/")]

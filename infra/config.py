@@ -47,6 +47,7 @@ class Config:
     ses_domain: str | None = None
     retention_days: int = 365
     deleted_retention_days: int = 7
+    postpone_days: int = 90
     hourly_cap: int = 10
     message_hourly_cap: int = 5
     daily_messages_per_code: int = 20
@@ -142,6 +143,7 @@ def parse(env: str, raw: dict[str, Any]) -> Config:
         ses_domain=_optional(raw, "ses_domain"),
         retention_days=_int(raw, "retention_days", 365, 1, 3650),
         deleted_retention_days=_int(raw, "deleted_retention_days", 7, 1, 90),
+        postpone_days=_int(raw, "postpone_days", 90, 1, 3650),
         hourly_cap=_int(raw, "hourly_cap", 10, 1, 1000),
         message_hourly_cap=_int(raw, "message_hourly_cap", 5, 1, 1000),
         daily_messages_per_code=_int(raw, "daily_messages_per_code", 20, 1, 1000),

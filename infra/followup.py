@@ -51,7 +51,12 @@ class Followup(Construct):
         role = self.function.role
         # Reads replies (decrypt: purpose `reply` only) and the code mappings; writes messages it
         # can encrypt (purpose `message`) but never read back. It can never decrypt a report.
-        storage.allow(role, ["s3:GetObject"], [layout.FOLLOWUP_PREFIX, layout.REPLIES_PREFIX])
+        # ...and the case state, to show the child where things stand (SSE-S3, no personal data).
+        storage.allow(
+            role,
+            ["s3:GetObject"],
+            [layout.FOLLOWUP_PREFIX, layout.REPLIES_PREFIX, layout.CASES_PREFIX],
+        )
         storage.allow(role, ["s3:PutObject"], [layout.MESSAGES_PREFIX])
         # Listing only its own prefixes: a thread's replies and messages, and whether a code's
         # mapping exists (a GET of a missing key is a 403 without an unlimited ListBucket).

@@ -16,6 +16,8 @@ from reportdesk.core import layout
 REGION = "eu-west-1"
 SENDER = "meldingen@example.org"
 RECIPIENTS = ("api-lien@example.org", "api-ellen@example.org")
+# The maintainers: the weekly overview goes to them (alarm_emails in a deployment).
+MAINTAINERS = ("beheer@example.org",)
 # Objects the mailer announces: reports, and the children's follow-up messages.
 REPORTS_PREFIXES = layout.ANNOUNCED_PREFIXES
 
@@ -69,6 +71,9 @@ class Resources:
             "MAIL_RECIPIENTS": ",".join(self.recipients),
             "MAIL_HOURLY_CAP": str(hourly_cap),
             "SES_CONFIGURATION_SET": "reports",
+            "OVERVIEW_RECIPIENTS": ",".join(MAINTAINERS),
+            "NOTIFY_QUEUE_URL": self.queue_url,
+            "NOTIFY_DLQ_URL": self.dlq_url,
         }
 
 

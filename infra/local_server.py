@@ -28,6 +28,7 @@ from infra.local.events import (
     load_handler,
 )
 from infra.local.pollers import HourlyDigest, QueueConsumer
+from infra.local.schedules import start_schedules
 from infra.local.web import LocalHttpServer, load_security_headers
 from infra.local_aws import REGION, Resources, create_resources, make_conditional_writes_atomic
 
@@ -136,10 +137,13 @@ def main(argv: list[str] | None = None) -> int:
         consumer = QueueConsumer(resources, stop)
         consumer.start()
         HourlyDigest(load_handler(DIGEST_HANDLER), stop).start()
+        start_schedules(httpd.jobs, stop)
         url = f"http://{HOST}:{httpd.server_address[1]}/"
         print(
             f"\nThe site and the report API: {url}\n"
             f"E-mails sent by the mailer:  {url}_local/outbox\n"
+            "Run the reminders now, as if at a time:\n"
+            f"    curl -X POST '{url}_local/reminders?now=2026-12-02T09:00'\n"
             f"Read the reports with the emulated AWS ({inbox_env}):\n"
             "    .venv/bin/api-inbox --local list\n"
             "    .venv/bin/api-inbox --local show <reference>\n"

@@ -86,7 +86,8 @@ class Notifications(Construct):
             "MAIL_HOURLY_MESSAGE_CAP": str(config.message_hourly_cap),
             "SES_CONFIGURATION_SET": self.configuration_set.configuration_set_name,
         }
-        send_email = iam.PolicyStatement(
+        # Sending as the sender identity, through the configuration set: also for the reminders.
+        self.send_email = iam.PolicyStatement(
             actions=["ses:SendEmail"],
             resources=[
                 stack.format_arn(service="ses", resource="identity", resource_name=identity_name),
@@ -137,7 +138,7 @@ class Notifications(Construct):
         )
 
         for fn in (self.mailer, self.digest):
-            fn.role.add_to_principal_policy(send_email)
+            fn.role.add_to_principal_policy(self.send_email)
             # HEAD (s3:GetObject) of reports reads metadata only: no kms:Decrypt anywhere.
             storage.allow(fn.role, ["s3:GetObject"], [*layout.ANNOUNCED_PREFIXES, *MAILER_WRITES])
             storage.allow(fn.role, ["s3:PutObject"], MAILER_WRITES)

@@ -18,6 +18,7 @@ from infra.config import LOG_RETENTION_DAYS, Config
 from infra.followup import Followup
 from infra.functions import code
 from infra.notifications import Notifications
+from infra.reminders import Reminders
 from infra.storage import ContentReaders, ReportsStorage
 from infra.website import Website
 
@@ -82,6 +83,15 @@ class ReportDeskStack(Stack):
             code=lambda_code,
             log_retention=log_retention,
         )
+        self.reminders = Reminders(
+            self,
+            "Reminders",
+            config=config,
+            storage=self.storage,
+            notifications=self.notifications,
+            code=lambda_code,
+            log_retention=log_retention,
+        )
         self.website = Website(
             self,
             "Website",
@@ -107,6 +117,9 @@ class ReportDeskStack(Stack):
                 # HEAD (metadata) only: the mailer announces reports and messages, never decrypts.
                 self.notifications.mailer.role,
                 self.notifications.digest.role,
+                # HEAD (metadata) only: the reminders' view of each report; no key at all.
+                self.reminders.reminders.role,
+                self.reminders.overview.role,
             ],
         )
         self.alarms = Alarms(self, "Alarms", config=config)
@@ -122,6 +135,8 @@ class ReportDeskStack(Stack):
         self.alarms.watch_function("Followup", self.followup.function.function, "followup")
         self.alarms.watch_function("Mailer", self.notifications.mailer.function, "mailer")
         self.alarms.watch_function("Digest", self.notifications.digest.function, "digest")
+        self.alarms.watch_function("Reminders", self.reminders.reminders.function, "reminders")
+        self.alarms.watch_function("Overview", self.reminders.overview.function, "weekly overview")
 
         site = config.domain or self.website.distribution.distribution_domain_name
         CfnOutput(self, "SiteUrl", value=f"https://{site}")

@@ -57,6 +57,8 @@ BREAK_GLASS_ACTIONS = ("kms:PutKeyPolicy", "kms:CreateGrant")
 # Object contents only the allow-listed roles may get (bucket policy, `ContentReaders`).
 CONTENT = (layout.REPORTS_PREFIX, layout.REPLIES_PREFIX, layout.MESSAGES_PREFIX)
 # Identity Center (SSO) permission-set roles live under this path, which IAM reserves for it.
+# The reminders' "sent today" and "sent this week" markers outlive their week.
+REMINDED_DAYS = 8
 SSO_ROLE_PATH = "role/aws-reserved/sso.amazonaws.com/*"
 WITH_MFA = {"Bool": {"aws:MultiFactorAuthPresent": "true"}}
 
@@ -105,11 +107,27 @@ class ReportsStorage(Construct):
             server_access_logs_prefix="reports-bucket/",
             removal_policy=RemovalPolicy.RETAIN,
             lifecycle_rules=[
+                # No current version expires by age: a report is deleted from its closing day
+                # by the reminders function (reportdesk.reminders), never while its case is
+                # open. What is deleted (a noncurrent version) goes after deleted_retention_days.
                 s3.LifecycleRule(
-                    id="retention",
-                    expiration=Duration.days(config.retention_days),
+                    id="deleted-versions",
                     noncurrent_version_expiration=Duration.days(config.deleted_retention_days),
+                    expired_object_delete_marker=True,
                     abort_incomplete_multipart_upload_after=Duration.days(1),
+                ),
+                *(
+                    s3.LifecycleRule(
+                        id=prefix.rstrip("/"),
+                        prefix=prefix,
+                        expiration=Duration.days(config.retention_days),
+                    )
+                    for prefix in layout.BOOKKEEPING_PREFIXES
+                ),
+                s3.LifecycleRule(
+                    id="reminded",
+                    prefix=layout.REMINDED_PREFIX,
+                    expiration=Duration.days(REMINDED_DAYS),
                 ),
                 *(
                     s3.LifecycleRule(

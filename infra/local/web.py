@@ -24,6 +24,7 @@ from infra.local.events import (
     is_text,
 )
 from infra.local.outbox import outbox_page, sent_emails
+from infra.local.schedules import OVERVIEW_PATH, REMINDERS_PATH, CaseJobs, moment_of
 
 # HSTS would pin 127.0.0.1 to HTTPS in the developer's browser; everything else is as in production.
 LOCAL_ONLY_DROPPED_HEADERS = frozenset({"strict-transport-security"})
@@ -98,6 +99,8 @@ class LocalHandler(BaseHTTPRequestHandler):
                 [("content-type", "text/html; charset=utf-8")],
                 outbox_page(sent_emails()).encode(),
             )
+        elif path in (REMINDERS_PATH, OVERVIEW_PATH) and self.command == "POST":
+            response = self.run_job(path)
         elif self.command in ("GET", "HEAD"):
             response = self.static_file(path)
         else:
@@ -107,6 +110,22 @@ class LocalHandler(BaseHTTPRequestHandler):
     def read_body(self) -> bytes:
         length = int(self.headers.get("content-length") or 0)
         return self.rfile.read(length) if length else b""
+
+    def run_job(self, path: str) -> HttpResponse:
+        """Run the reminders (or the overview) at once, as if it were `?now=`: its e-mail, if
+        any, lands in the outbox."""
+        self.read_body()
+        now = moment_of(urlsplit(self.path).query)
+        if now is None:
+            problem = {"error": "now must be an ISO 8601 time, like 2026-12-02T09:00+01:00"}
+            return HttpResponse(
+                400, [("content-type", "application/json")], json.dumps(problem).encode()
+            )
+        jobs = self.server.jobs
+        result = jobs.reminders(now) if path == REMINDERS_PATH else jobs.overview(now)
+        return HttpResponse(
+            200, [("content-type", "application/json")], json.dumps(result).encode()
+        )
 
     def call_api(self) -> HttpResponse:
         # As CloudFront: the origin-verify header is ours, whatever the browser sent.
@@ -216,6 +235,7 @@ class LocalHttpServer(ThreadingHTTPServer):
         self.followup: Handler = not_loaded
         # The value CloudFront would add to every API request; None: the functions do not check.
         self.origin_verify: str | None = None
+        self.jobs = CaseJobs()
 
 
 def load_security_headers(path: Path) -> dict[str, str]:

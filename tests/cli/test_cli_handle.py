@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import boto3
 import pytest
+from reportdesk.cases import state as casestate
 
 from infra.local_aws import Resources
 from tests.cli.conftest import Inbox, StoreReport
@@ -90,6 +91,23 @@ def test_delete_with_yes_removes_every_version_and_delete_marker(
 
     assert result.code == 0
     assert versions_left(resources, report.key) == 0
+
+
+def test_delete_removes_the_case_state_and_the_mailers_markers(
+    store_report: StoreReport, inbox: Inbox, resources: Resources
+) -> None:
+    report = store_report()
+    s3 = boto3.client("s3")
+    bucket = resources.reports_bucket
+    now = datetime.now(UTC)
+    casestate.update(s3, bucket, report.report_id, lambda s: s.with_status("handled", now, 365))
+    for key in (f"notified/{report.report_id}", f"digest/2026-11-28T16Z/{report.report_id}"):
+        s3.put_object(Bucket=bucket, Key=key, Body=b"")
+
+    inbox("delete", report.reference, "--yes")
+
+    for prefix in ("cases/", "notified/", "digest/"):
+        assert versions_left(resources, prefix) == 0
 
 
 def test_delete_leaves_other_reports_alone(

@@ -74,7 +74,13 @@ def test_reading_a_new_report_shows_its_reference_and_no_replies_or_messages(
     sent = report().json()
     answer = read(sent["followup_code"])
     assert answer.status == 200
-    assert answer.json() == {"reference": sent["reference"], "replies": [], "messages": []}
+    body = answer.json()
+    assert {k: body[k] for k in ("reference", "replies", "messages", "status")} == {
+        "reference": sent["reference"],
+        "replies": [],
+        "messages": [],
+        "status": "received",
+    }
     assert answer.headers["Cache-Control"] == "no-store"
 
 

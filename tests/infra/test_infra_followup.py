@@ -57,7 +57,10 @@ def test_followup_role_reads_mappings_and_replies_and_writes_only_messages(synth
         if actions([s]) & {"s3:GetObject", "s3:PutObject"}
     ]
     paths = {action: object_paths(s) for s in statements for action in actions([s])}
-    assert paths == {"s3:GetObject": ["followup/*", "replies/*"], "s3:PutObject": ["messages/*"]}
+    assert paths == {
+        "s3:GetObject": ["followup/*", "replies/*", "cases/*"],
+        "s3:PutObject": ["messages/*"],
+    }
 
 
 def test_intake_may_write_the_code_mappings(synth: Synth) -> None:

@@ -213,10 +213,9 @@ def lifecycle(synth: Synth) -> dict[str, dict[str, Any]]:
     return {rule["Id"]: rule for rule in bucket["Properties"]["LifecycleConfiguration"]["Rules"]}
 
 
-def test_reports_expire_after_the_retention_days(synth: Synth) -> None:
-    rule = lifecycle(synth)["retention"]
-    assert "Prefix" not in rule
-    assert rule["ExpirationInDays"] == synth.config.retention_days
+def test_deleted_versions_go_after_the_deleted_retention_days(synth: Synth) -> None:
+    rule = lifecycle(synth)["deleted-versions"]
+    assert "Prefix" not in rule and "ExpirationInDays" not in rule
     assert rule["NoncurrentVersionExpiration"] == {
         "NoncurrentDays": synth.config.deleted_retention_days
     }
@@ -514,6 +513,8 @@ def test_alarms_on_function_errors_and_throttles(synth: Synth) -> None:
             "Followup/Function",
             "Notifications/Mailer",
             "Notifications/Digest",
+            "Reminders/Daily",
+            "Reminders/Weekly",
         )
     ]
     metrics = alarm_metrics(synth)
@@ -530,7 +531,7 @@ def test_alarm_topic_mails_the_maintainers(synth: Synth) -> None:
 
 def test_every_log_group_has_a_retention(synth: Synth) -> None:
     groups = synth.resources("AWS::Logs::LogGroup")
-    assert len(groups) == 6
+    assert len(groups) == 8
     for group in groups.values():
         assert group["Properties"]["RetentionInDays"] == synth.config.log_retention_days
 

@@ -7,9 +7,10 @@ import json
 import time
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import boto3
 import pytest
@@ -121,6 +122,26 @@ def test_the_mailers_e_mail_appears_in_the_outbox(server: LocalServer) -> None:
     assert len(mails) == 1
     assert mails[0]["to"] == list(RECIPIENTS)
     assert reference in mails[0]["text"]
+
+
+def test_reminders_run_as_if_at_a_chosen_time_and_mail_the_outbox(server: LocalServer) -> None:
+    reference = send_report(server, "Nobody opens this one.")["reference"]
+    later = (datetime.now(UTC) + timedelta(days=9)).isoformat(timespec="seconds")
+    status, _, body = request(server, "POST", f"/_local/reminders?now={quote(later)}")
+    assert status == 200
+    run = json.loads(body)
+    assert run["outcome"] == "sent" and reference in run["named"]
+    [mail] = [m for m in server.outbox() if m["subject"].startswith("Herinnering")]
+    assert mail["to"] == list(RECIPIENTS)
+    assert f"{reference}: 9 dagen geleden ontvangen" in mail["text"]
+    # The same day again: never a second e-mail.
+    status, _, body = request(server, "POST", f"/_local/reminders?now={quote(later)}")
+    assert json.loads(body)["outcome"] == "already_sent"
+
+
+def test_reminders_endpoint_refuses_a_time_it_cannot_read(server: LocalServer) -> None:
+    status, _, _ = request(server, "POST", "/_local/reminders?now=next+tuesday")
+    assert status == 400
 
 
 def test_outbox_page_shows_the_e_mails_escaped(server: LocalServer) -> None:

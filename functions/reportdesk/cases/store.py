@@ -20,10 +20,11 @@ from aws_encryption_sdk.exceptions import DecryptKeyError
 from aws_encryption_sdk.internal.formatting.deserialize import deserialize_header
 from botocore.exceptions import BotoCoreError, ClientError
 
-from reportdesk.core import crypto, layout
+from reportdesk.cases.delete import delete_every_trace
+from reportdesk.core import crypto
 from reportdesk.core.layout import REPORTS_PREFIX, report_id_from_key
 from reportdesk.core.reference import normalise_reference, reference_for
-from reportdesk.core.s3 import NOT_FOUND, StorageUnavailable, delete_every_version, error_code
+from reportdesk.core.s3 import NOT_FOUND, StorageUnavailable, error_code
 from reportdesk.followup import store as followup_store
 
 STATUSES: Final = ("open", "handled")
@@ -244,30 +245,10 @@ class Cases:
         )
 
     def delete(self, stored: StoredReport) -> int:
-        """Delete every trace of the report: its follow-up first (from then on the reporter's code
-        is an unknown code), then every object named after it (the mailer's markers, leases and
-        digest entries, the submission marker, the case state), the report last, so that a
-        deletion that failed half-way is found and finished by the next one. Every version of
-        each goes; returns the report's versions."""
-        report_id = stored.row.report_id
+        """Delete every trace of the report (`cases.delete`): its follow-up first (from then on
+        the reporter's code is an unknown code), the mailer's markers and digest entries, every
+        version of the report, its case state; returns how many versions were removed."""
         try:
-            followup_store.delete_followup(self.s3, self.bucket, report_id)
-            for prefix in layout.report_trace_prefixes(report_id):
-                delete_every_version(self.s3, self.bucket, prefix)
-            for key in self._digest_entries(report_id):
-                delete_every_version(self.s3, self.bucket, key, exact=True)
-            return delete_every_version(self.s3, self.bucket, stored.key, exact=True)
+            return delete_every_trace(self.s3, self.bucket, stored.key)
         except StorageUnavailable as error:
             raise CaseError(f"could not delete every version: {error}") from None
-
-    def _digest_entries(self, report_id: str) -> set[str]:
-        """The report's entries in any hour's digest (their metadata holds its reference)."""
-        pages = self.s3.get_paginator("list_object_versions").paginate(
-            Bucket=self.bucket, Prefix=layout.DIGEST_PREFIX
-        )
-        return {
-            item["Key"]
-            for page in pages
-            for item in [*page.get("Versions", []), *page.get("DeleteMarkers", [])]
-            if layout.is_digest_entry_of(item["Key"], report_id)
-        }

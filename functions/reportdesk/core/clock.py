@@ -5,7 +5,7 @@ tzdata is a dependency because Lambda has no system zone files.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Final
 from zoneinfo import ZoneInfo
 
@@ -52,6 +52,11 @@ def brussels_day(moment: datetime) -> str:
     """`zaterdag 28 november 2026` in Belgian time (the Dutch e-mails)."""
     local = moment.astimezone(BRUSSELS)
     return f"{_WEEKDAYS[local.weekday()]} {local.day} {_MONTHS[local.month - 1]} {local.year}"
+
+
+def brussels_date(moment: datetime) -> date:
+    """The calendar day in Belgium at `moment` (working days, expiry days)."""
+    return moment.astimezone(BRUSSELS).date()
 
 
 def brussels_time(moment: datetime) -> str:

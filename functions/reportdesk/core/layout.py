@@ -8,7 +8,7 @@ and the local stack, so a key is spelt once. What each prefix holds is in the re
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Final, Literal
 
 from reportdesk.core.reference import is_report_id
@@ -31,11 +31,33 @@ DIGEST_PREFIX: Final = "digest/"
 DIGEST_SENT_PREFIX: Final = "digest-sent/"
 # The state of a case (status, history): one small JSON object per report, not encrypted.
 CASES_PREFIX: Final = "cases/"
+# The reminders' "sent" markers: `reminded/<yyyy-mm-dd>` and `reminded/week-<yyyy>-W<ww>`.
+REMINDED_PREFIX: Final = "reminded/"
 
 # Objects the mailer announces (S3 event notifications): reports and the children's messages.
 ANNOUNCED_PREFIXES: Final = (REPORTS_PREFIX, MESSAGES_PREFIX)
 # Short-lived bookkeeping, expired by a lifecycle rule (unlike the `notified/` markers).
 SHORT_LIVED_PREFIXES: Final = (CHALLENGES_PREFIX, MAILCAP_PREFIX, NOTIFYING_PREFIX)
+# The mailer's bookkeeping kept as long as a report could be: it names reports, holds no case.
+BOOKKEEPING_PREFIXES: Final = (NOTIFIED_PREFIX, DIGEST_PREFIX, DIGEST_SENT_PREFIX)
+# Where a report's case lives: no lifecycle rule may ever expire these (retention is counted from
+# closing, by the reminders function).
+CASE_PREFIXES: Final = (
+    REPORTS_PREFIX,
+    REPLIES_PREFIX,
+    MESSAGES_PREFIX,
+    FOLLOWUP_PREFIX,
+    FOLLOWUP_INDEX_PREFIX,
+    CASES_PREFIX,
+)
+# Every prefix that holds a trace of a report (`cases.delete.delete_every_trace`).
+TRACE_PREFIXES: Final = (
+    *CASE_PREFIXES,
+    SUBMISSIONS_PREFIX,
+    NOTIFIED_PREFIX,
+    NOTIFYING_PREFIX,
+    DIGEST_PREFIX,
+)
 # Everything the mailer writes.
 MAILER_PREFIXES: Final = (
     NOTIFIED_PREFIX,
@@ -141,15 +163,14 @@ def case_key(report_id: str) -> str:
 
 
 def report_trace_prefixes(report_id: str) -> tuple[str, ...]:
-    """Prefixes of every key named after the report besides the report itself, the follow-up
-    (`followup_store.delete_followup`) and digest entries (`is_digest_entry_of`): what a deletion
-    removes so that nothing names the report any more. A report id has a fixed length, so a
-    prefix never reaches another report's keys."""
+    """Prefixes of every key named after the report besides the report itself, its case state,
+    the follow-up (`followup_store.delete_followup`) and digest entries (`is_digest_entry_of`):
+    what `cases.delete.delete_every_trace` removes so that nothing names the report any more. A
+    report id has a fixed length, so a prefix never reaches another report's keys."""
     return (
         notified_key(report_id),
         notifying_key(report_id),
         submission_key(report_id),
-        case_key(report_id),
     )
 
 
@@ -159,3 +180,14 @@ def is_digest_entry_of(key: str, report_id: str) -> bool:
         return False
     name = key.rsplit("/", 1)[-1]
     return name == report_id or name.startswith(f"{report_id}-")
+
+
+def reminded_key(day: date) -> str:
+    """`reminded/<yyyy-mm-dd>`: the Belgian day a reminder was sent."""
+    return f"{REMINDED_PREFIX}{day.isoformat()}"
+
+
+def overview_sent_key(day: date) -> str:
+    """`reminded/week-<yyyy>-W<ww>`: the ISO week (of a Belgian day) an overview was sent."""
+    year, week, _ = day.isocalendar()
+    return f"{REMINDED_PREFIX}week-{year}-W{week:02d}"

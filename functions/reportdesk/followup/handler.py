@@ -14,6 +14,8 @@ from aws_lambda_powertools.event_handler import Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
+from reportdesk.cases import retention
+from reportdesk.cases import state as casestate
 from reportdesk.core import routes
 from reportdesk.core.clock import utc_iso
 from reportdesk.core.crypto import DecryptionFailed, EncryptionUnavailable
@@ -150,6 +152,13 @@ def _find_report(code: str) -> str | None:
     return followup_store.find_report(_s3(), _bucket(), _secret(), code)
 
 
+def _status_steps(s3: Any, report_id: str) -> list[tuple[str, datetime]]:
+    """The child's view of the case state: received, read, in progress, handled, with days."""
+    state = casestate.read(s3, _bucket(), report_id)
+    received = followup_store.received_at(s3, _bucket(), report_id) or datetime.now(UTC)
+    return retention.child_history(state, received)
+
+
 @app.post(routes.FOLLOWUP_READ_PATH)
 def read() -> Response[str]:
     request = _request()
@@ -178,17 +187,20 @@ def read() -> Response[str]:
         entry.sent_at for entry in followup_store.entries(s3, _bucket(), "message", report_id)
     ]
     reference = reference_for(report_id)
+    steps = _status_steps(s3, report_id)
     http_io.count("FollowupRead", "replies", "yes" if replies else "no")
     logger.info("thread read", outcome="read", report_id=report_id, replies=len(replies))
     if request.form:
         page = followup_page.thread_page(
-            reference, replies, messages, wanted.code, request.language
+            reference, steps, replies, messages, wanted.code, request.language
         )
         return http_io.html_answer(200, page)
     return http_io.json_answer(
         200,
         {
             "reference": reference,
+            "status": steps[-1][0],
+            "status_history": [{"status": status, "at": utc_iso(at)} for status, at in steps],
             "replies": [{"date": utc_iso(sent), "text": reply} for sent, reply in replies],
             "messages": [{"date": utc_iso(sent)} for sent in messages],
         },

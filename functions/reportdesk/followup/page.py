@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Final
 
 from reportdesk.core import routes
-from reportdesk.core.clock import child_datetime
+from reportdesk.core.clock import BRUSSELS, child_datetime
 from reportdesk.core.texts import text
-from reportdesk.runtime.answer_template import Values, fill, page, template, urgent
+from reportdesk.runtime.answer_template import Value, Values, fill, page, template, urgent
 
 TEMPLATES: Final = Path(__file__).with_name("templates")
 # The thread ("My report") and the form to write back: also the page's templates for its script.
@@ -60,18 +60,45 @@ def message_form(
     )
 
 
+def day_in_words(moment: datetime, language: str) -> str:
+    """`maandag 30 november 2026`: the Belgian day, as a child says it (my-report.js says it the
+    same way, from the same texts)."""
+    local = moment.astimezone(BRUSSELS)
+    return text("followup.date.pattern", language).format(
+        weekday=text("followup.date.weekdays", language).split()[local.weekday()],
+        day=local.day,
+        month=text("followup.date.months", language).split()[local.month - 1],
+        year=local.year,
+    )
+
+
+def status_steps(steps: Sequence[tuple[str, datetime]], language: str) -> list[dict[str, Value]]:
+    """Where the report stands, one sentence per step with its day; the last one is now."""
+    return [
+        {
+            "step": text(f"followup.status.{status}", language).format(
+                date=day_in_words(at, language)
+            )
+        }
+        for status, at in steps
+    ]
+
+
 def thread_page(
     reference: str,
+    steps: Sequence[tuple[str, datetime]],
     replies: Sequence[tuple[datetime, str]],
     messages: Sequence[datetime],
     code: str,
     language: str,
 ) -> str:
-    """The API persons' replies (text and date), the dates of the child's messages, and a form."""
+    """Where the report stands, the API persons' replies (text and date), the dates of the
+    child's messages, and a form."""
     title = f"{text('followup.thread.title', language)} {reference}"
     values: Values = {
         "in_page": False,
         "notice": "",
+        "steps": status_steps(steps, language),
         "replies": [{"date": child_datetime(sent), "text": reply} for sent, reply in replies],
         "no_replies": not replies,
         "messages": [{"date": child_datetime(sent)} for sent in messages],

@@ -135,6 +135,17 @@ def find_report(s3: Any, bucket: str, secret: str, typed: str) -> str | None:
     return report_id if code is not None and is_report_id(report_id) else None
 
 
+def received_at(s3: Any, bucket: str, report_id: str) -> datetime | None:
+    """When the report's first code was issued, which the intake does as it stores the report:
+    the follow-up may list keys but not read the report's metadata."""
+    try:
+        listing = s3.list_objects_v2(Bucket=bucket, Prefix=index_prefix(report_id))
+    except (BotoCoreError, ClientError) as error:
+        raise StorageUnavailable(type(error).__name__) from error
+    times = [item["LastModified"] for item in listing.get("Contents", [])]
+    return min(times, default=None)
+
+
 @dataclass(frozen=True)
 class Entry:
     """One reply or message of a report's thread: where it is and when it was written."""
@@ -151,6 +162,15 @@ def _entry(kind: Kind, report_id: str, key: str) -> Entry | None:
         return None
     sent_at = datetime.strptime(match["time"], _TIME_FORMAT).replace(tzinfo=UTC)
     return Entry(kind=kind, report_id=report_id, key=key, sent_at=sent_at)
+
+
+def entry_of_key(key: str) -> Entry | None:
+    """The reply or message stored at `key` (`replies/<id>/<time>-<hex>`), or None."""
+    for kind, prefix in ENTRY_PREFIXES.items():
+        report_id, _, _ = key.removeprefix(prefix).partition("/")
+        if key.startswith(prefix) and is_report_id(report_id):
+            return _entry(kind, report_id, key)
+    return None
 
 
 def entries(s3: Any, bucket: str, kind: Kind, report_id: str) -> list[Entry]:

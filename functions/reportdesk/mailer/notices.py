@@ -15,7 +15,7 @@ from reportdesk.core.clock import brussels_day, brussels_time
 
 _LANGUAGE_NAMES: Final = {"nl": "Nederlands", "fr": "Frans", "en": "Engels"}
 
-_NO_CONTENT: Final = (
+NO_CONTENT: Final = (
     "Deze e-mail bevat bewust niets van wat er gemeld werd en niets over wie meldde: "
     "e-mails worden doorgestuurd en lang bewaard."
 )
@@ -35,7 +35,8 @@ def read_command(reference: str) -> str:
     return f"api-inbox show {reference}"
 
 
-def _html(paragraphs: Sequence[str]) -> str:
+def html_document(paragraphs: Sequence[str]) -> str:
+    """The simple HTML part every e-mail shares, around `paragraphs` (already escaped)."""
     body = "\n".join(paragraphs)
     return (
         '<!DOCTYPE html>\n<html lang="nl">\n<head><meta charset="utf-8"></head>\n'
@@ -55,9 +56,9 @@ def report_notice(reference: str, received: datetime, language: str) -> Mail:
         f"Taal: {language_name}\n\n"
         "Lees de melding met api-inbox:\n\n"
         f"    {command}\n\n"
-        f"{_NO_CONTENT}\n"
+        f"{NO_CONTENT}\n"
     )
-    html = _html(
+    html = html_document(
         [
             "<p>Er is een nieuwe melding binnengekomen via het meldformulier.</p>",
             "<p>",
@@ -67,7 +68,7 @@ def report_notice(reference: str, received: datetime, language: str) -> Mail:
             "</p>",
             "<p>Lees de melding met api-inbox:</p>",
             f"<pre><code>{escape(command)}</code></pre>",
-            f"<p>{escape(_NO_CONTENT)}</p>",
+            f"<p>{escape(NO_CONTENT)}</p>",
         ]
     )
     return Mail(subject=f"Nieuwe melding {reference}", text=text, html=html)
@@ -84,9 +85,9 @@ def message_notice(reference: str, sent_at: datetime) -> Mail:
         "Lees de melding met alle berichten en antwoord met api-inbox:\n\n"
         f"    {command}\n"
         f"    api-inbox reply {reference}\n\n"
-        f"{_NO_CONTENT}\n"
+        f"{NO_CONTENT}\n"
     )
-    html = _html(
+    html = html_document(
         [
             "<p>De melder schreef een nieuw bericht bij een melding, "
             "via de pagina Mijn melding.</p>",
@@ -96,7 +97,7 @@ def message_notice(reference: str, sent_at: datetime) -> Mail:
             "</p>",
             "<p>Lees de melding met alle berichten en antwoord met api-inbox:</p>",
             f"<pre><code>{escape(command)}\napi-inbox reply {escape(reference)}</code></pre>",
-            f"<p>{escape(_NO_CONTENT)}</p>",
+            f"<p>{escape(NO_CONTENT)}</p>",
         ]
     )
     return Mail(subject=f"Nieuw bericht bij melding {reference}", text=text, html=html)
@@ -142,10 +143,10 @@ def digest(
             f"<ul>{items}</ul>",
         ]
     text_parts += ["Lees een melding met api-inbox, bijvoorbeeld:", "", f"    {example}", ""]
-    text_parts += [_NO_CONTENT, ""]
+    text_parts += [NO_CONTENT, ""]
     html_parts += [
         "<p>Lees een melding met api-inbox, bijvoorbeeld:</p>",
         f"<pre><code>{escape(example)}</code></pre>",
-        f"<p>{escape(_NO_CONTENT)}</p>",
+        f"<p>{escape(NO_CONTENT)}</p>",
     ]
-    return Mail(subject=subject, text="\n".join(text_parts), html=_html(html_parts))
+    return Mail(subject=subject, text="\n".join(text_parts), html=html_document(html_parts))

@@ -36,6 +36,40 @@ function enhance(form, data, thread) {
     return moment.toLocaleString(data.language + "-BE", { dateStyle: "long", timeStyle: "short" });
   }
 
+  // "maandag 30 november 2026": the Belgian day in the page's words, from the same texts as the
+  // page the follow-up function answers without JavaScript (followup/page.py, day_in_words).
+  function dayInWords(iso) {
+    var moment = new Date(iso);
+    if (isNaN(moment.getTime()) || !window.Intl) {
+      return iso;
+    }
+    var parts = {};
+    new Intl.DateTimeFormat("en-GB", {
+      timeZone: "Europe/Brussels",
+      weekday: "short",
+      day: "numeric",
+      month: "numeric",
+      year: "numeric",
+    })
+      .formatToParts(moment)
+      .forEach(function (part) {
+        parts[part.type] = part.value;
+      });
+    var weekday = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].indexOf(parts.weekday);
+    return t("followup.date.pattern")
+      .replace("{weekday}", t("followup.date.weekdays").split(" ")[weekday])
+      .replace("{day}", String(Number(parts.day)))
+      .replace("{month}", t("followup.date.months").split(" ")[Number(parts.month) - 1])
+      .replace("{year}", parts.year);
+  }
+
+  // Where the report stands: one sentence per step of `status_history`, the last one is now.
+  function statusSteps(history) {
+    return history.map(function (step) {
+      return { step: t("followup.status." + step.status).replace("{date}", dayInWords(step.at)) };
+    });
+  }
+
   // --- reading -------------------------------------------------------------------------------
 
   function showCodeError(text) {
@@ -55,6 +89,7 @@ function enhance(form, data, thread) {
       fromTemplate("my-report-thread", {
         title: t("followup.thread.title") + " " + body.reference,
         notice: notice || "",
+        steps: statusSteps(body.status_history || []),
         replies: replies.map(function (reply) {
           return { date: localDate(reply.date), text: reply.text };
         }),

@@ -1,0 +1,69 @@
+"""Retention counted from closing, and what the child sees of a case: plain functions over the
+case state (`cases.state`, written by the web inbox).
+
+A report gets an expiry day only when it is closed (`handled`): the Belgian closing day plus
+`retention_days`. The API persons may postpone that day once by `postpone_days`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from reportdesk.cases import state as casestate
+from reportdesk.cases.state import CHILD_STATUS, CaseState
+from reportdesk.core.clock import brussels_date
+
+
+class CannotPostpone(Exception):
+    """Only a closed report's expiry can be postponed, and only once."""
+
+
+def moment(iso: str) -> datetime:
+    """A case state's time (`2026-11-30T08:15:00Z`) as an aware datetime."""
+    return datetime.fromisoformat(iso.replace("Z", "+00:00"))
+
+
+def expiry_day(state: CaseState, retention_days: int) -> date | None:
+    """The day a closed report is deleted; None while it is open (it is never deleted then)."""
+    if state.status != "handled":
+        return None
+    if state.expires_on:
+        return date.fromisoformat(state.expires_on)
+    if state.closed_at:
+        return brussels_date(moment(state.closed_at)) + timedelta(days=retention_days)
+    return None
+
+
+def postponed(state: CaseState, postpone_days: int, retention_days: int) -> CaseState:
+    """The state with its expiry `postpone_days` later. Raises CannotPostpone."""
+    day = expiry_day(state, retention_days)
+    if day is None:
+        raise CannotPostpone("only a closed report has an expiry to postpone")
+    if state.postponed:
+        raise CannotPostpone("this report's expiry was postponed before")
+    later = day + timedelta(days=postpone_days)
+    return replace(state, expires_on=later.isoformat(), postponed=True)
+
+
+def postpone_expiry(
+    s3: Any, bucket: str, report_id: str, postpone_days: int, retention_days: int
+) -> CaseState:
+    """Postpone a closed report's deletion once (the inbox's postpone button). Raises
+    CannotPostpone; the caller writes the access record entry first, as for every change."""
+    return casestate.update(
+        s3, bucket, report_id, lambda state: postponed(state, postpone_days, retention_days)
+    )
+
+
+def child_history(state: CaseState, received: datetime) -> list[tuple[str, datetime]]:
+    """The child's steps, oldest first: received, then every status change (the last one is
+    where the report stands now). Nothing else of the API persons' work."""
+    steps = [("received", received)]
+    steps += [
+        (CHILD_STATUS[change.status], moment(change.at))
+        for change in state.history
+        if change.status != "new"
+    ]
+    return steps

@@ -10,7 +10,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import coldstart, lighthouse, package_size, pages, throughput, warm
+from bench import coldstart, drain, lighthouse, package_size, pages, throughput, warm
 from bench.common import ROOT, Row, local_server, machine, table
 
 RESULTS = ROOT / "bench" / "results.md"
@@ -31,6 +31,8 @@ def main() -> int:
         scores = lighthouse.measure(server)
         print("throughput and loss ...", file=sys.stderr, flush=True)
         rows += throughput.measure(server)
+    print("mailer drain ...", file=sys.stderr, flush=True)
+    rows += drain.measure()
     print("Lambda package ...", file=sys.stderr, flush=True)
     rows += package_size.measure()
     result = table(rows)

@@ -19,7 +19,7 @@ from reportdesk.runtime.origin import SETTING as ORIGIN_VERIFY_ENV
 
 from infra import nag
 from infra.config import Config
-from infra.functions import api_function
+from infra.functions import PythonFunction, api_function
 from infra.storage import ReportsStorage
 
 # The condition on every PutObject of the intake: only writes that create (If-None-Match: *).
@@ -138,10 +138,10 @@ class ReportApi(Construct):
         storage.allow_storage_key(self.intake.role, ["kms:GenerateDataKey"])
         self.challenge_secret.grant_read(self.intake.role)
         self.add_function_route(
-            routes.REPORTS_PATH, [apigwv2.HttpMethod.POST], self.intake.function, "Reports"
+            routes.REPORTS_PATH, [apigwv2.HttpMethod.POST], self.intake, "Reports"
         )
         self.add_function_route(
-            routes.CHALLENGE_PATH, [apigwv2.HttpMethod.GET], self.intake.function, "Challenge"
+            routes.CHALLENGE_PATH, [apigwv2.HttpMethod.GET], self.intake, "Challenge"
         )
 
     @property
@@ -154,16 +154,17 @@ class ReportApi(Construct):
         self,
         path: str,
         methods: Sequence[apigwv2.HttpMethod],
-        function: lambda_.Function,
+        function: PythonFunction,
         name: str,
     ) -> None:
-        """`methods` on `path` → `function`, which is told where the origin-verify value is."""
-        function.add_environment(ORIGIN_VERIFY_ENV, self.origin_secret.secret_arn)
-        self.origin_secret.grant_read(function)
+        """`methods` on `path` → `function`'s alias (SnapStart restores only published versions),
+        and the function is told where the origin-verify value is."""
+        function.function.add_environment(ORIGIN_VERIFY_ENV, self.origin_secret.secret_arn)
+        self.origin_secret.grant_read(function.role)
         for route in self.http_api.add_routes(
             path=path,
             methods=list(methods),
-            integration=integrations.HttpLambdaIntegration(name, function),
+            integration=integrations.HttpLambdaIntegration(name, function.alias),
         ):
             nag.acknowledge(
                 route,

@@ -49,6 +49,8 @@ class Config:
     deleted_retention_days: int = 7
     postpone_days: int = 90
     hourly_cap: int = 10
+    message_hourly_cap: int = 5
+    daily_messages_per_code: int = 20
     throttle_rate: int = 50
     throttle_burst: int = 100
     intake_concurrency: int = 5
@@ -144,6 +146,8 @@ def parse(env: str, raw: dict[str, Any]) -> Config:
         deleted_retention_days=_int(raw, "deleted_retention_days", 7, 1, 90),
         postpone_days=_int(raw, "postpone_days", 90, 1, 3650),
         hourly_cap=_int(raw, "hourly_cap", 10, 1, 1000),
+        message_hourly_cap=_int(raw, "message_hourly_cap", 5, 1, 1000),
+        daily_messages_per_code=_int(raw, "daily_messages_per_code", 20, 1, 1000),
         throttle_rate=_int(raw, "throttle_rate", 50, 1, 10000),
         throttle_burst=_int(raw, "throttle_burst", 100, 1, 5000),
         intake_concurrency=_int(raw, "intake_concurrency", 5, 1, 100),

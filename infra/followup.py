@@ -41,7 +41,10 @@ class Followup(Construct):
             service="followup",
             code=code,
             storage=storage,
-            environment={"FOLLOWUP_SECRET_ID": self.secret.secret_arn},
+            environment={
+                "FOLLOWUP_SECRET_ID": self.secret.secret_arn,
+                "DAILY_MESSAGES_PER_CODE": str(config.daily_messages_per_code),
+            },
             log_retention=log_retention,
             reserved_concurrency=config.intake_concurrency,
         )
@@ -68,7 +71,7 @@ class Followup(Construct):
             (routes.FOLLOWUP_READ_PATH, "FollowupRead"),
             (routes.FOLLOWUP_MESSAGES_PATH, "FollowupMessages"),
         ):
-            api.add_function_route(path, [apigwv2.HttpMethod.POST], self.function.function, name)
+            api.add_function_route(path, [apigwv2.HttpMethod.POST], self.function, name)
 
         # The intake issues a code with every accepted report: the mapping and its index entry.
         intake = api.intake

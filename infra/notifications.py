@@ -83,6 +83,7 @@ class Notifications(Construct):
             "MAIL_SENDER": config.sender,
             "MAIL_RECIPIENTS": ",".join(config.recipients),
             "MAIL_HOURLY_CAP": str(config.hourly_cap),
+            "MAIL_HOURLY_MESSAGE_CAP": str(config.message_hourly_cap),
             "SES_CONFIGURATION_SET": self.configuration_set.configuration_set_name,
         }
         # Sending as the sender identity, through the configuration set: also for the reminders.
@@ -108,7 +109,7 @@ class Notifications(Construct):
             log_retention=log_retention,
             timeout=Duration.seconds(MAILER_TIMEOUT_SECONDS),
         )
-        self.mailer.function.add_event_source(
+        self.mailer.alias.add_event_source(
             sources.SqsEventSource(
                 self.queue,
                 batch_size=10,
@@ -133,7 +134,7 @@ class Notifications(Construct):
             "Hourly",
             description="Send the digest of every finished hour (after its 5 min grace)",
             schedule=events.Schedule.cron(minute="10"),
-            targets=[targets.LambdaFunction(self.digest.function, retry_attempts=2)],
+            targets=[targets.LambdaFunction(self.digest.alias, retry_attempts=2)],
         )
 
         for fn in (self.mailer, self.digest):

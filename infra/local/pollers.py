@@ -58,9 +58,13 @@ class QueueConsumer(threading.Thread):
         result = handler(sqs_event(messages, self._queue_arn), LambdaContext("mailer"))
         failed = {item["itemIdentifier"] for item in (result or {}).get("batchItemFailures", [])}
         done = [m for m in messages if m["MessageId"] not in failed]
-        for message in done:
-            self._sqs.delete_message(
-                QueueUrl=self._resources.queue_url, ReceiptHandle=message["ReceiptHandle"]
+        if done:
+            # One call for the batch, as Lambda's poller does.
+            self._sqs.delete_message_batch(
+                QueueUrl=self._resources.queue_url,
+                Entries=[
+                    {"Id": str(n), "ReceiptHandle": m["ReceiptHandle"]} for n, m in enumerate(done)
+                ],
             )
         log.info("mailer: %d message(s) done, %d left for redelivery", len(done), len(failed))
 

@@ -79,13 +79,13 @@ def test_readers_may_encrypt_only_replies(synth: Synth) -> None:
 
 
 def test_followup_routes_invoke_the_followup_function(synth: Synth) -> None:
-    function = by_path(synth, "Followup/Function/Function/Resource")
+    function = by_path(synth, "Followup/Function/Alias/Resource")
     integrations = synth.template["Resources"]
     for route in synth.resources("AWS::ApiGatewayV2::Route").values():
         key = route["Properties"]["RouteKey"]
         integration = route["Properties"]["Target"]["Fn::Join"][1][1]["Ref"]
         uri = integrations[integration]["Properties"]["IntegrationUri"]
-        assert (uri == {"Fn::GetAtt": [function, "Arn"]}) == key.startswith("POST /api/followup/")
+        assert (uri == {"Ref": function}) == key.startswith("POST /api/followup/")
 
 
 def test_followup_function_environment_names_its_secret(synth: Synth) -> None:
@@ -93,6 +93,7 @@ def test_followup_function_environment_names_its_secret(synth: Synth) -> None:
     variables = function["Properties"]["Environment"]["Variables"]
     assert variables["FOLLOWUP_SECRET_ID"] == {"Ref": by_path(synth, "Api/FollowupSecret/Resource")}
     assert "CHALLENGE_SECRET_ID" not in variables
+    assert variables["DAILY_MESSAGES_PER_CODE"] == str(synth.config.daily_messages_per_code)
 
 
 def test_followup_lists_only_its_own_prefixes(synth: Synth) -> None:

@@ -261,8 +261,9 @@ def test_queue_dead_letters_after_five_receives(synth: Synth) -> None:
 def test_mailer_reports_partial_batch_failures(synth: Synth) -> None:
     [mapping] = synth.resources("AWS::Lambda::EventSourceMapping").values()
     assert mapping["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
-    assert mapping["Properties"]["FunctionName"] == {
-        "Ref": by_path(synth, "Notifications/Mailer/Function/Resource")
+    alias_name = mapping["Properties"]["FunctionName"]["Fn::Join"][1][0]["Fn::Select"][1]
+    assert alias_name["Fn::Split"][1] == {
+        "Ref": by_path(synth, "Notifications/Mailer/Alias/Resource")
     }
 
 
@@ -274,7 +275,7 @@ def test_digest_runs_every_hour(synth: Synth) -> None:
     ]
     assert rule["Properties"]["ScheduleExpression"] == "cron(10 * * * ? *)"
     assert rule["Properties"]["Targets"][0]["Arn"] == {
-        "Fn::GetAtt": [by_path(synth, "Notifications/Digest/Function/Resource"), "Arn"]
+        "Ref": by_path(synth, "Notifications/Digest/Alias/Resource")
     }
 
 
@@ -315,6 +316,7 @@ def test_mailer_environment_carries_the_mail_settings(synth: Synth) -> None:
     assert env["MAIL_SENDER"] == synth.config.sender
     assert env["MAIL_RECIPIENTS"] == ",".join(synth.config.recipients)
     assert env["MAIL_HOURLY_CAP"] == str(synth.config.hourly_cap)
+    assert env["MAIL_HOURLY_MESSAGE_CAP"] == str(synth.config.message_hourly_cap)
     assert env["SES_CONFIGURATION_SET"] == {
         "Ref": by_path(synth, "Notifications/ConfigurationSet/Resource")
     }

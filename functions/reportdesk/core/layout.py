@@ -139,9 +139,9 @@ def digest_lease_key(hour: str) -> str:
     return f"{NOTIFYING_PREFIX}digest/{hour}"
 
 
-def mailcap_key(hour: str, slot: int) -> str:
-    """`mailcap/<hour>/<n>`: one of the hour's e-mail slots."""
-    return f"{MAILCAP_PREFIX}{hour}/{slot}"
+def mailcap_key(hour: str, kind: str, slot: int) -> str:
+    """`mailcap/<hour>/<kind>/<n>`: one of the hour's e-mail slots for reports or messages."""
+    return f"{MAILCAP_PREFIX}{hour}/{kind}/{slot}"
 
 
 def digest_prefix(hour: str) -> str:

@@ -143,7 +143,9 @@ def _as_flag(value: Any) -> bool | None:
 class Contact(BaseModel):
     """How the child may be contacted; details are kept only when the child wants contact."""
 
-    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True, str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid", hide_input_in_errors=True, str_strip_whitespace=True, defer_build=True
+    )
 
     wants_contact: bool = False
     name: Name = None
@@ -169,7 +171,9 @@ class Contact(BaseModel):
 class ReportIn(BaseModel):
     """A report as sent by the page (JSON, or the form's flat fields regrouped)."""
 
-    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True, str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid", hide_input_in_errors=True, str_strip_whitespace=True, defer_build=True
+    )
 
     submission_id: uuid.UUID | None = None
     language: Language = "nl"

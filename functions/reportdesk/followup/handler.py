@@ -6,7 +6,8 @@ The child's code is a secret: it is never logged, never put in a metric, never s
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import os
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Final
 
 from aws_lambda_powertools.event_handler import Response
@@ -37,6 +38,11 @@ _MESSAGE_CODES: Final = {
     "too_long": "too_long",
 }
 
+# Messages need no proof of work: without a limit per code, one code could fill the API persons'
+# mailbox and the thread. A day is counted as the last 24 hours (no calendar edge to wait for).
+DEFAULT_DAILY_MESSAGES: Final = 20
+_MESSAGES_WINDOW: Final = timedelta(days=1)
+
 app, logger, metrics = http_function("followup")
 
 
@@ -47,7 +53,7 @@ class Unavailable(Exception):
 class ReadIn(BaseModel):
     """`{code, language}`: which report's thread to show."""
 
-    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
+    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True, defer_build=True)
 
     code: str = ""
     language: Language = "nl"
@@ -124,6 +130,22 @@ def _not_found(language: Language, form: bool) -> Response[str]:
     return http_io.json_answer(
         404, _errors("code", "not_found", "followup.error.not_found", language)
     )
+
+
+def _daily_messages() -> int:
+    return int(os.environ.get("DAILY_MESSAGES_PER_CODE") or DEFAULT_DAILY_MESSAGES)
+
+
+def _too_many(message: MessageIn, request: Request) -> Response[str]:
+    """429: this code sent its day's messages. Said plainly, with the message kept in the form."""
+    key = "followup.error.message.too_many"
+    http_io.count("FollowupRejected", "reason", "too_many_messages")
+    if request.form:
+        page = followup_page.message_problem_page(
+            key, message.code, message.message, request.language
+        )
+        return http_io.html_answer(429, page)
+    return http_io.json_answer(429, _errors("message", "too_many", key, request.language))
 
 
 def _find_report(code: str) -> str | None:
@@ -221,6 +243,13 @@ def write_message() -> Response[str]:
     settings = _settings()
     clients = aws.clients(settings.region)
     session, s3 = clients.session, clients.s3
+    now = datetime.now(UTC)
+    # Concurrent sends may pass together and exceed the limit by a few: a bound, not a count.
+    if followup_store.messages_since(s3, _bucket(), report_id, now - _MESSAGES_WINDOW) >= (
+        _daily_messages()
+    ):
+        logger.info("message refused", outcome="too_many_messages", report_id=report_id)
+        return _too_many(message, request)
     entry = followup_store.store_entry(
         s3,
         _bucket(),
@@ -229,7 +258,7 @@ def write_message() -> Response[str]:
         message.message,
         key_arn=settings.key_arn,
         botocore_session=session,
-        now=datetime.now(UTC),
+        now=now,
         metadata={"reference": reference_for(report_id), "language": message.language},
     )
     http_io.count("FollowupMessage", "outcome", "stored")

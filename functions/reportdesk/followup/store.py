@@ -196,6 +196,11 @@ def thread(s3: Any, bucket: str, report_id: str) -> list[Entry]:
     return sorted(both, key=lambda entry: (entry.sent_at, entry.key))
 
 
+def messages_since(s3: Any, bucket: str, report_id: str, since: datetime) -> int:
+    """How many messages the child sent for the report at or after `since`."""
+    return sum(1 for entry in entries(s3, bucket, "message", report_id) if entry.sent_at >= since)
+
+
 def store_entry(
     s3: Any,
     bucket: str,

@@ -25,6 +25,7 @@ from reportdesk.mailer.common import (
     DigestReason,
     Outcome,
     Settings,
+    SlotKind,
     head,
     hour_key,
     put_new,
@@ -63,10 +64,26 @@ def _received(report: Mapping[str, Any]) -> datetime:
     return received if received.tzinfo else received.replace(tzinfo=UTC)
 
 
-def _claim_slot(s3: Any, settings: Settings, hour: str) -> str | None:
-    for n in range(1, settings.hourly_cap + 1):
-        key = mailcap_key(hour, n)
-        if put_new(s3, settings.bucket, key, {}):
+def _claim_slot(
+    clients: Clients, bucket: str, hour: str, kind: SlotKind, usable: int
+) -> str | None:
+    """Claim the lowest free slot of 1..`usable`; None when the hour has none left for this one.
+
+    Slots are claimed from 1 up, so a taken last slot means every lower one was taken too (one
+    given back after an SES refusal is only lost to the digest: one e-mail fewer, never more).
+    """
+    s3 = clients.s3
+    if usable < 1:
+        return None
+    last = mailcap_key(hour, kind, usable)
+    if last in clients.taken_last_slots:
+        return None
+    if head(s3, bucket, last) is not None:
+        clients.taken_last_slots.add(last)
+        return None
+    for n in range(1, usable + 1):
+        key = mailcap_key(hour, kind, n)
+        if put_new(s3, bucket, key, {}):
             return key
     return None
 
@@ -93,16 +110,19 @@ class Announcement:
     digest_entry: str
     reference: str
     mail: Callable[[], notices.Mail]
+    kind: SlotKind = "report"
     suspected_spam: bool = False
+    verified: bool = True
 
 
 def _announce(clients: Clients, settings: Settings, what: Announcement, now: datetime) -> Outcome:
     """The marker, lease, slot, send, marker steps shared by reports and messages: by e-mail
     within the hourly cap, else (and always for suspected spam) in the digest of `now`'s hour."""
     s3, bucket = clients.s3, settings.bucket
-    with lease(s3, bucket, what.lease, now):
-        # Another delivery may have finished between our first look and our claim.
-        if head(s3, bucket, what.marker) is not None:
+    with lease(s3, bucket, what.lease, now) as held:
+        # Another delivery may have finished between our first look and our claim (not if this
+        # is the key's first lease: see common.py).
+        if not held.first and head(s3, bucket, what.marker) is not None:
             return "already_notified"
         hour = hour_key(now)
         if what.suspected_spam:
@@ -110,7 +130,8 @@ def _announce(clients: Clients, settings: Settings, what: Announcement, now: dat
                 s3, bucket, what.marker, what.digest_entry, what.reference, hour, "suspected_spam"
             )
             return "digest_suspected_spam"
-        slot = _claim_slot(s3, settings, hour)
+        usable = settings.usable_slots(what.kind, what.verified)
+        slot = _claim_slot(clients, bucket, hour, what.kind, usable)
         if slot is None:
             _to_digest(s3, bucket, what.marker, what.digest_entry, what.reference, hour, "over_cap")
             return "digest_over_cap"
@@ -151,6 +172,7 @@ def notify_report(clients: Clients, settings: Settings, key: str, now: datetime)
         reference=reference,
         mail=lambda: notices.report_notice(reference, _received(report), language),
         suspected_spam=metadata.get("triage") == "suspected_spam",
+        verified=metadata.get("triage") != "unverified",
     )
     return _announce(clients, settings, what, now)
 
@@ -176,5 +198,6 @@ def notify_message(clients: Clients, settings: Settings, key: str, now: datetime
         digest_entry=f"{report_id}-{name}",
         reference=reference,
         mail=lambda: notices.message_notice(reference, _received(message)),
+        kind="message",
     )
     return _announce(clients, settings, what, now)

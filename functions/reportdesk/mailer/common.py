@@ -21,17 +21,27 @@ from reportdesk.core.s3 import CONDITIONAL_WRITE_LOST, NOT_FOUND, error_code
 #   later, when it finds the marker. A check-then-send without a lease would let both send.
 # - A lease older than `LEASE_SECONDS` belongs to a delivery that crashed (the Lambda timeout is
 #   shorter), so another may take it over with IfMatch on its ETag: only one taker wins. A holder
-#   frees its lease by overwriting it without a claim, so a retry can take it at once.
+#   that failed frees its lease by overwriting it without a claim, so a retry can take it at once.
+# - A holder that wrote the marker leaves its lease claimed: every later delivery stops at the
+#   marker before it looks at the lease, so freeing it would be one more write per report. And
+#   the holder of a key's first lease ever (IfNoneMatch won) need not look for the marker again:
+#   markers are only written under the lease (a lifecycle rule removes leases only days later).
 # - What remains: a delivery that dies after SES accepted and before the marker was written is
 #   sent again by the retry. Sending and writing cannot be one step; a duplicate beats a lost one.
 #
-# The hourly cap counts UTC clock hours (Belgian hours have the same boundaries, as Belgium is a
-# whole number of hours from UTC) by claiming `mailcap/<hour>/<n>`, n = 1..cap, with IfNoneMatch.
-# Reports past the cap, and every `suspected_spam` report, get `digest/<hour>/<report_id>` instead.
+# The hourly caps count UTC clock hours (Belgian hours have the same boundaries, as Belgium is a
+# whole number of hours from UTC) by claiming `mailcap/<hour>/<kind>/<n>`, n = 1..cap, with
+# IfNoneMatch; reports and the children's messages have separate caps, so cheap messages cannot
+# use up the reports' e-mails. An `unverified` report (no proof of work) may only take the first
+# half of the report slots: however many cheap reports arrive, the other half stays for verified
+# ones. Past the cap, and for every `suspected_spam` report, `digest/<hour>/<entry>` instead.
+# The last usable slot is looked at first: when it is taken the hour is full (slots are claimed
+# from 1 up), so a flood costs one HEAD per report instead of one failed PUT per slot.
 
 logger = Logger(service="mailer")
 
 DEFAULT_HOURLY_CAP: Final = 10
+DEFAULT_MESSAGE_HOURLY_CAP: Final = 5
 # Longer than the mailer's Lambda timeout: a lease this old has no living holder.
 LEASE_SECONDS: Final = 120
 # An hour's digest waits this long after the hour ended: longer than the Lambda timeout, so no
@@ -44,6 +54,7 @@ Outcome = Literal[
     "emailed", "digest_over_cap", "digest_suspected_spam", "already_notified", "report_missing"
 ]
 DigestReason = Literal["over_cap", "suspected_spam"]
+SlotKind = Literal["report", "message"]
 
 
 class RetryLater(Exception):
@@ -58,11 +69,20 @@ class Settings:
     sender: str
     recipients: tuple[str, ...]
     hourly_cap: int = DEFAULT_HOURLY_CAP
+    message_hourly_cap: int = DEFAULT_MESSAGE_HOURLY_CAP
     configuration_set: str | None = None
+
+    def usable_slots(self, kind: SlotKind, verified: bool = True) -> int:
+        """How many of the hour's slots an announcement may take: its kind's cap, and for an
+        unverified report only the first half (rounded down: with a cap of 1, none)."""
+        if kind == "message":
+            return self.message_hourly_cap
+        return self.hourly_cap if verified else self.hourly_cap // 2
 
     @classmethod
     def from_environment(cls, env: Mapping[str, str]) -> Settings:
-        """Read `REPORTS_BUCKET`, `MAIL_SENDER`, `MAIL_RECIPIENTS`, `MAIL_HOURLY_CAP`, ..."""
+        """Read `REPORTS_BUCKET`, `MAIL_SENDER`, `MAIL_RECIPIENTS`, `MAIL_HOURLY_CAP`,
+        `MAIL_HOURLY_MESSAGE_CAP`, ..."""
         recipients = tuple(a.strip() for a in env["MAIL_RECIPIENTS"].split(",") if a.strip())
         if not recipients:
             raise ValueError("MAIL_RECIPIENTS names nobody")
@@ -71,16 +91,21 @@ class Settings:
             sender=env["MAIL_SENDER"],
             recipients=recipients,
             hourly_cap=int(env.get("MAIL_HOURLY_CAP") or DEFAULT_HOURLY_CAP),
+            message_hourly_cap=int(
+                env.get("MAIL_HOURLY_MESSAGE_CAP") or DEFAULT_MESSAGE_HOURLY_CAP
+            ),
             configuration_set=env.get("SES_CONFIGURATION_SET") or None,
         )
 
 
 @dataclass(frozen=True)
 class Clients:
-    """The AWS clients the mailer uses (boto3 clients; boto3 ships no type hints)."""
+    """The AWS clients the mailer uses (boto3 clients; boto3 ships no type hints), and the last
+    slots this container found taken: such an hour stays full, so they are not looked at again."""
 
     s3: Any
     sesv2: Any
+    taken_last_slots: set[str] = field(default_factory=set)
 
 
 @dataclass

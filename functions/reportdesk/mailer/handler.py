@@ -7,19 +7,16 @@ from __future__ import annotations
 import functools
 import json
 import os
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Final
 from urllib.parse import unquote_plus
 
 import boto3
-from aws_lambda_powertools.utilities.batch import (
-    BatchProcessor,
-    EventType,
-    process_partial_response,
-)
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
+from snapshot_restore_py import register_after_restore
 
 from reportdesk.core.layout import (
     message_from_key,
@@ -39,6 +36,7 @@ from reportdesk.mailer.common import (
     logger,
 )
 from reportdesk.mailer.digest import send_due_digests
+from reportdesk.runtime import snapstart as _snapstart  # noqa: F401 - registers its hooks first
 
 # The mailer's interface (the Lambda entry points, and what its tests and the local stack use).
 __all__ = [
@@ -58,6 +56,10 @@ __all__ = [
     "process_message",
     "send_due_digests",
 ]
+
+# The messages of one batch are announced side by side: each waits on S3 most of its time, and the
+# leases and conditional writes already make concurrent deliveries safe.
+BATCH_WORKERS: Final = 5
 
 
 def process_message(
@@ -102,20 +104,28 @@ def _aws_clients() -> Clients:
     return Clients(s3=boto3.client("s3", config=config), sesv2=boto3.client("sesv2", config=config))
 
 
-def handler(event: dict[str, Any], context: Any) -> Any:
+# After a SnapStart restore: new clients (pooled connections do not survive a snapshot).
+register_after_restore(_aws_clients.cache_clear)
+
+
+def handler(event: dict[str, Any], context: Any) -> dict[str, list[dict[str, str]]]:
     """SQS-triggered: each message that fails is reported alone and retried alone."""
     clients = _aws_clients()
     settings = Settings.from_environment(os.environ)
+
+    def failed(record: Mapping[str, Any]) -> str | None:
+        try:
+            process_message(clients, settings, record["body"], datetime.now(UTC))
+        except Exception:  # any failure: SQS delivers this message again
+            return str(record["messageId"])
+        return None
+
+    records = event.get("Records", [])
+    with ThreadPoolExecutor(max_workers=max(1, min(BATCH_WORKERS, len(records)))) as pool:
+        failures = [message_id for message_id in pool.map(failed, records) if message_id]
     # A batch where every message failed is answered like any other, not raised: SQS retries
     # exactly the failed messages either way, and the DLQ alarm covers what keeps failing.
-    processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
-
-    def record_handler(record: SQSRecord) -> list[Outcome]:
-        return process_message(clients, settings, record.body, datetime.now(UTC))
-
-    return process_partial_response(
-        event=event, record_handler=record_handler, processor=processor, context=context
-    )
+    return {"batchItemFailures": [{"itemIdentifier": message_id} for message_id in failures]}
 
 
 def digest_handler(event: dict[str, Any], context: Any) -> dict[str, list[str]]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -31,11 +32,19 @@ def lease_is_live(lease: Mapping[str, Any], now: datetime) -> bool:
     return now - since < timedelta(seconds=LEASE_SECONDS)
 
 
-def claim_lease(s3: Any, bucket: str, key: str, now: datetime) -> str | None:
-    """Claim the lease `key`; its ETag when this call holds it, None when another one does."""
+@dataclass(frozen=True)
+class Lease:
+    """A held lease: its ETag, and whether it is the key's first lease ever (see common.py)."""
+
+    etag: str
+    first: bool
+
+
+def claim_lease(s3: Any, bucket: str, key: str, now: datetime) -> Lease | None:
+    """Claim the lease `key`; the lease when this call holds it, None when another one does."""
     claim = {"claimed": now.isoformat()}
     try:
-        return write_lease(s3, bucket, key, claim, IfNoneMatch="*")
+        return Lease(write_lease(s3, bucket, key, claim, IfNoneMatch="*"), first=True)
     except ClientError as error:
         if error_code(error) not in CONDITIONAL_WRITE_LOST:
             raise
@@ -45,7 +54,7 @@ def claim_lease(s3: Any, bucket: str, key: str, now: datetime) -> str | None:
         return None
     try:
         # Released, or older than any holder can live: take it over, unless someone did already.
-        return write_lease(s3, bucket, key, claim, IfMatch=held["ETag"])
+        return Lease(write_lease(s3, bucket, key, claim, IfMatch=held["ETag"]), first=False)
     except ClientError as error:
         if error_code(error) in CONDITIONAL_WRITE_LOST | NOT_FOUND:
             return None
@@ -63,12 +72,14 @@ def release_lease(s3: Any, bucket: str, key: str, etag: str) -> None:
 
 
 @contextmanager
-def lease(s3: Any, bucket: str, key: str, now: datetime) -> Iterator[None]:
-    """Hold `key` while deciding and sending; RetryLater when another delivery holds it."""
-    etag = claim_lease(s3, bucket, key, now)
-    if etag is None:
+def lease(s3: Any, bucket: str, key: str, now: datetime) -> Iterator[Lease]:
+    """Hold `key` while deciding and sending; RetryLater when another delivery holds it.
+    Freed when the work failed; kept when it was done (see common.py)."""
+    held = claim_lease(s3, bucket, key, now)
+    if held is None:
         raise RetryLater
     try:
-        yield
-    finally:
-        release_lease(s3, bucket, key, etag)
+        yield held
+    except BaseException:
+        release_lease(s3, bucket, key, held.etag)
+        raise

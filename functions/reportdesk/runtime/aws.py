@@ -1,6 +1,6 @@
 """The AWS side of the HTTP functions: clients made once per container, and secrets through
 Powertools Parameters, cached for `SECRET_MAX_AGE` and then fetched again (so a rotated secret is
-picked up without a cold start).
+picked up without a cold start). After a SnapStart restore both are made afresh.
 """
 
 from __future__ import annotations
@@ -11,10 +11,14 @@ from typing import Any, Final
 
 import boto3
 import botocore.session
+from aws_lambda_powertools.utilities import parameters
 from aws_lambda_powertools.utilities.parameters import SecretsProvider
 from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
+from snapshot_restore_py import register_after_restore
+
+from reportdesk.runtime import snapstart as _snapstart  # noqa: F401 - registers its hooks first
 
 # Short timeouts: API Gateway gives up after 30 s, and a 503 lets the page ask the child to retry.
 CLIENT_CONFIG: Final = Config(
@@ -57,3 +61,14 @@ def secret(secret_id: str, region: str) -> str:
     if not isinstance(value, str):
         raise KeyError(secret_id)
     return value
+
+
+def renew_after_restore() -> None:
+    """After a SnapStart restore: forget cached secrets (their age was counted from before the
+    snapshot, and every copy would share them) and the clients (their pooled connections did not
+    survive the snapshot); both are made again on first use."""
+    clients.cache_clear()
+    parameters.clear_caches()  # type: ignore[no-untyped-call]  # Powertools leaves it untyped
+
+
+register_after_restore(renew_after_restore)

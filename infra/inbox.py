@@ -176,7 +176,7 @@ class Inbox(Construct):
             user_pool_clients=[self.client],
             identity_source=["$request.header.Authorization"],
         )
-        inbox_integration = integrations.HttpLambdaIntegration("Inbox", self.function.function)
+        inbox_integration = integrations.HttpLambdaIntegration("Inbox", self.function.alias)
         self.routes: list[apigwv2.HttpRoute] = []
         for method, path in INBOX_ROUTES:
             self.routes += api.http_api.add_routes(
@@ -185,7 +185,7 @@ class Inbox(Construct):
                 integration=inbox_integration,
                 authorizer=self.authorizer,
             )
-        signin_integration = integrations.HttpLambdaIntegration("SignIn", self.signin.function)
+        signin_integration = integrations.HttpLambdaIntegration("SignIn", self.signin.alias)
         for step in SIGN_IN_STEPS:
             for route in api.http_api.add_routes(
                 path=f"{routes.INBOX_AUTH_PREFIX}{step}",

@@ -23,6 +23,9 @@ MAX_RECEIVES = 5
 MAILER_TIMEOUT_SECONDS = 30
 # The mailer's own keys (reference guide, "Storage layout"): leases, slots, digest, markers.
 MAILER_WRITES = layout.MAILER_PREFIXES
+# What it may list (`s3:prefix`): its own keys, and the announced objects, whose HEAD tells a
+# missing key (403 without an unlimited ListBucket) from a present one by listing it.
+MAILER_LISTS = (*layout.ANNOUNCED_PREFIXES, *MAILER_WRITES)
 # Those of them whose keys hold a report id.
 NAMING_A_REPORT = (layout.NOTIFIED_PREFIX, layout.NOTIFYING_PREFIX, layout.DIGEST_PREFIX)
 
@@ -144,7 +147,7 @@ class Notifications(Construct):
             storage.allow(fn.role, ["s3:PutObject"], MAILER_WRITES)
             # A cap slot is given back when SES refused the e-mail.
             storage.allow(fn.role, ["s3:DeleteObject"], [layout.MAILCAP_PREFIX])
-            storage.allow_list(fn.role)
+            storage.allow_list_keys(fn.role, MAILER_LISTS)
             storage.allow_storage_key(fn.role, ["kms:GenerateDataKey"])
         # Deleting a report removes every object that names it (issue 16, item 7), also the
         # mailer's markers, leases and digest entries.

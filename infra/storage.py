@@ -249,12 +249,6 @@ class ReportsStorage(Construct):
                 "prefix is the narrowest fixed scope (guides/reference.md, Storage layout).",
             )
 
-    def allow_list(self, role: iam.IRole) -> None:
-        """ListBucket: also what makes S3 answer 404 instead of 403 to a HEAD of a missing key."""
-        role.add_to_principal_policy(
-            iam.PolicyStatement(actions=["s3:ListBucket"], resources=[self.bucket_arn])
-        )
-
     def allow_list_keys(self, role: iam.IRole, prefixes: Sequence[str]) -> None:
         """ListBucket limited to keys under `prefixes`: names only, never an object's content.
         Without an unlimited ListBucket, S3 answers a GET or HEAD of a missing key with 403, not

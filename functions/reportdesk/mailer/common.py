@@ -126,12 +126,27 @@ def hour_start(key: str) -> datetime:
     return datetime.strptime(key, _HOUR_FORMAT).replace(tzinfo=UTC)
 
 
+# How S3 denies a HEAD (no body: the status is the code) or a GET.
+FORBIDDEN: Final = frozenset({"403", "AccessDenied", "Forbidden"})
+
+
+def listed(s3: Any, bucket: str, key: str) -> bool:
+    """Whether `key` exists, by listing it: the mailer may list only its own and the announced
+    prefixes, so S3 answers a HEAD of a missing key with 403, not 404. An exact key sorts before
+    every longer key it is a prefix of (`notified/<id>` before `notified/<id>/<name>`)."""
+    listing = s3.list_objects_v2(Bucket=bucket, Prefix=key, MaxKeys=1)
+    return any(item["Key"] == key for item in listing.get("Contents", []))
+
+
 def head(s3: Any, bucket: str, key: str) -> dict[str, Any] | None:
-    """Metadata only: the mailer never reads an object's body (and has no kms:Decrypt)."""
+    """Metadata only: the mailer never reads an object's body (and has no kms:Decrypt). None
+    when the key does not exist: a 404, or a 403 while a listing shows no such key (`listed`);
+    a 403 for a key that is there is a real denial and is raised."""
     try:
         response: dict[str, Any] = s3.head_object(Bucket=bucket, Key=key)
     except ClientError as error:
-        if error_code(error) in NOT_FOUND:
+        code = error_code(error)
+        if code in NOT_FOUND or (code in FORBIDDEN and not listed(s3, bucket, key)):
             return None
         raise
     return response

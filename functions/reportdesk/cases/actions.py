@@ -19,14 +19,13 @@ from reportdesk.cases import audit
 from reportdesk.cases import state as casestate
 from reportdesk.cases.delete import delete_every_trace
 from reportdesk.cases.state import CaseState, Status
-from reportdesk.core import crypto
-from reportdesk.core.layout import MESSAGES_PREFIX, REPORTS_PREFIX
+from reportdesk.core import clock, crypto
+from reportdesk.core.layout import MESSAGES_PREFIX, REPORTS_PREFIX, report_id_from_key
 from reportdesk.core.reference import is_report_id, normalise_reference, reference_for
 from reportdesk.core.s3 import StorageUnavailable
 from reportdesk.followup import store as followup_store
 
 REPLY_MAX: Final = 10_000
-_KEY_RE: Final = re.compile(r"^reports/\d{4}/\d{2}/(?P<report_id>[0-9a-f]{32})$")
 _WORKERS: Final = 16
 
 
@@ -65,9 +64,9 @@ def _report_ids(store: Store) -> dict[str, str]:
     )
     for page in pages:
         for item in page.get("Contents", []):
-            match = _KEY_RE.match(item["Key"])
-            if match:
-                found[match["report_id"]] = item["Key"]
+            report_id = report_id_from_key(item["Key"])
+            if report_id:
+                found[report_id] = item["Key"]
     return found
 
 
@@ -84,14 +83,6 @@ def find(store: Store, typed: str) -> Found:
         if reference_for(report_id) == wanted:
             return Found(report_id, wanted, key)
     raise UnknownReport
-
-
-def _received(metadata: dict[str, str], fallback: datetime) -> datetime:
-    try:
-        moment = datetime.fromisoformat(metadata.get("received", "").replace("Z", "+00:00"))
-    except ValueError:
-        return fallback
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _message_times(store: Store) -> dict[str, list[str]]:
@@ -122,7 +113,7 @@ def list_reports(store: Store, now: datetime) -> list[dict[str, Any]]:
         report_id, key = item
         head = store.s3.head_object(Bucket=store.bucket, Key=key)
         metadata = head.get("Metadata", {})
-        received = _received(metadata, head["LastModified"])
+        received = clock.received_time(metadata, head["LastModified"])
         case = casestate.read(store.s3, store.bucket, report_id)
         end = (
             datetime.fromisoformat(case.closed_at.replace("Z", "+00:00")) if case.closed_at else now

@@ -13,7 +13,7 @@ import json
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Final
 
 from aws_encryption_sdk.exceptions import DecryptKeyError
@@ -21,7 +21,7 @@ from aws_encryption_sdk.internal.formatting.deserialize import deserialize_heade
 from botocore.exceptions import BotoCoreError, ClientError
 
 from reportdesk.cases.delete import delete_every_trace
-from reportdesk.core import crypto
+from reportdesk.core import clock, crypto
 from reportdesk.core.layout import REPORTS_PREFIX, report_id_from_key
 from reportdesk.core.reference import normalise_reference, reference_for
 from reportdesk.core.s3 import NOT_FOUND, StorageUnavailable, error_code
@@ -59,15 +59,6 @@ class StoredReport:
     key: str
     row: ReportRow
     tags: dict[str, str]
-
-
-def _parse_received(metadata: Mapping[str, str], fallback: datetime) -> datetime:
-    try:
-        received = datetime.fromisoformat(metadata.get("received", "").replace("Z", "+00:00"))
-    except ValueError:
-        return fallback
-    # The intake writes UTC; a time without a zone is read as UTC rather than failing to compare.
-    return received if received.tzinfo else received.replace(tzinfo=UTC)
 
 
 def wrapping_key_arns(body: bytes) -> set[str] | None:
@@ -137,7 +128,7 @@ class Cases:
         row = ReportRow(
             reference=metadata.get("reference", "?"),
             report_id=report_id_from_key(key) or "?",
-            received=_parse_received(metadata, modified),
+            received=clock.received_time(metadata, modified),
             language=metadata.get("language", "?"),
             triage=metadata.get("triage", "?"),
             contact_wanted=None if wanted is None else wanted == "yes",

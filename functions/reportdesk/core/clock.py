@@ -5,6 +5,7 @@ tzdata is a dependency because Lambda has no system zone files.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Final
 from zoneinfo import ZoneInfo
@@ -31,6 +32,16 @@ _MONTHS: Final = (
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def received_time(metadata: Mapping[str, str], fallback: datetime) -> datetime:
+    """A report's `received` metadata (ISO 8601, written by the intake); `fallback` when it is
+    missing or unreadable. A time without a zone is read as UTC rather than failing to compare."""
+    try:
+        received = datetime.fromisoformat(metadata.get("received", "").replace("Z", "+00:00"))
+    except ValueError:
+        return fallback
+    return received if received.tzinfo else received.replace(tzinfo=UTC)
 
 
 def utc_iso(moment: datetime) -> str:

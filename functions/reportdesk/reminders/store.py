@@ -5,15 +5,16 @@ metadata (HEAD), case states, and the "sent" markers. Never a report's body.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Literal
 
 from botocore.exceptions import ClientError
 
 from reportdesk.cases import state as casestate
 from reportdesk.cases.state import CaseState
+from reportdesk.core import clock
 from reportdesk.core.layout import CASES_PREFIX, ENTRY_PREFIXES, REPORTS_PREFIX, report_id_from_key
 from reportdesk.core.reference import is_report_id
 from reportdesk.core.s3 import CONDITIONAL_WRITE_LOST, NOT_FOUND, error_code
@@ -26,14 +27,6 @@ Outcome = Literal["sent", "nothing_waits", "already_sent"]
 def listing(s3: Any, bucket: str, prefix: str) -> Iterator[dict[str, Any]]:
     for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
         yield from page.get("Contents", [])
-
-
-def _received(head: Mapping[str, Any]) -> datetime:
-    try:
-        received = datetime.fromisoformat(head["Metadata"]["received"])
-    except (KeyError, ValueError):
-        received = head["LastModified"]
-    return received if received.tzinfo else received.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -73,7 +66,7 @@ def load_cases(s3: Any, bucket: str) -> StoredCases:
         case = rules.Case(
             report_id=report_id,
             reference=metadata.get("reference", ""),
-            received=_received(head),
+            received=clock.received_time(head.get("Metadata", {}), head["LastModified"]),
             triage=metadata.get("triage", ""),
             state=state,
             reply_times=tuple(times[report_id]["reply"]),

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from html import escape
 from pathlib import Path
 from typing import Final
 
@@ -21,21 +20,9 @@ TEMPLATES: Final = Path(__file__).with_name("templates")
 # The thread ("My report") and the form to write back: also the page's templates for its script.
 THREAD: Final = TEMPLATES / "thread.html"
 WRITE: Final = TEMPLATES / "write.html"
-
-
-def _page(language: str, title: str, body: Iterable[str]) -> str:
-    return page(language, title, "", "\n".join(body))
-
-
-def _t(key: str, language: str) -> str:
-    return escape(text(key, language))
-
-
-def _back_link(language: str) -> str:
-    return (
-        f'<p class="answer__text"><a href="{_t("followup.page_href", language)}">'
-        f"{_t('followup.page_link', language)}</a></p>"
-    )
+# The answers without JavaScript only: the message is stored, or something stopped the request.
+SENT: Final = TEMPLATES / "sent.html"
+PROBLEM: Final = TEMPLATES / "problem.html"
 
 
 def message_form(
@@ -108,53 +95,50 @@ def thread_page(
     return page(language, title, title, answer + message_form(code, language))
 
 
+def _problem(title: str, messages: list[dict[str, Value]], language: str, go_back: bool) -> str:
+    return fill(
+        template(PROBLEM),
+        language,
+        {
+            "title": title,
+            "messages": messages,
+            "go_back": go_back,
+            "page_href": text("followup.page_href", language),
+            "page_link": text("followup.page_link", language),
+        },
+    )
+
+
 def message_problem_page(error_key: str, code: str, message: str, language: str) -> str:
     """The message was refused (too short, too long): say why, with the form to try again right
     here, since going back to a posted page would ask to send the code again."""
     title = text("followup.error.title", language)
-    return _page(
+    problem: list[dict[str, Value]] = [
+        {"message": text(error_key, language), "href": "#message", "plain": False}
+    ]
+    answer = _problem(title, problem, language, go_back=False)
+    form = message_form(code, language, message, error_key, thread=False)
+    return page(
         language,
         text("answer.error_title_prefix", language) + title,
-        [
-            f"<h1>{escape(title)}</h1>",
-            '<div class="answer__error-summary" role="alert">',
-            f'<p class="answer__text"><a href="#message">{_t(error_key, language)}</a></p>',
-            "</div>",
-            message_form(code, language, message, error_key, thread=False),
-            urgent(language),
-        ],
+        "",
+        answer + form + urgent(language),
     )
 
 
 def sent_page(language: str) -> str:
     """The child's message is stored."""
-    return _page(
-        language,
-        text("followup.sent.title", language),
-        [
-            '<div class="answer__panel answer__panel--success">',
-            f"<h1>{_t('followup.sent.title', language)}</h1>",
-            "</div>",
-            f'<p class="answer__text">{_t("followup.sent.text", language)}</p>',
-            f'<p class="answer__text">{_t("followup.close.text", language)}</p>',
-            urgent(language),
-        ],
-    )
+    answer = fill(template(SENT), language, {})
+    return page(language, text("followup.sent.title", language), "", answer + urgent(language))
 
 
 def problem_page(title_key: str, message_keys: Iterable[str], language: str) -> str:
     """Something stopped the request (unknown code, invalid message, our side): what to do."""
     title = text(title_key, language)
-    return _page(
-        language,
-        text("answer.error_title_prefix", language) + title,
-        [
-            f"<h1>{escape(title)}</h1>",
-            '<div class="answer__error-summary" role="alert">',
-            *(f'<p class="answer__text">{_t(key, language)}</p>' for key in message_keys),
-            "</div>",
-            f'<p class="answer__text">{_t("followup.error.go_back", language)}</p>',
-            _back_link(language),
-            urgent(language),
-        ],
+    messages: list[dict[str, Value]] = [
+        {"message": text(key, language), "href": False, "plain": True} for key in message_keys
+    ]
+    answer = _problem(title, messages, language, go_back=True)
+    return page(
+        language, text("answer.error_title_prefix", language) + title, "", answer + urgent(language)
     )

@@ -33,6 +33,7 @@ INBOX_ROUTES = (
     (apigwv2.HttpMethod.DELETE, f"{REPORTS_PATH}/{{reference}}"),
     (apigwv2.HttpMethod.POST, f"{REPORTS_PATH}/{{reference}}/replies"),
     (apigwv2.HttpMethod.POST, f"{REPORTS_PATH}/{{reference}}/status"),
+    (apigwv2.HttpMethod.POST, f"{REPORTS_PATH}/{{reference}}/postpone"),
     (apigwv2.HttpMethod.GET, f"{REPORTS_PATH}/{{reference}}/export"),
 )
 SIGN_IN_STEPS = routes.INBOX_AUTH_STEPS
@@ -143,6 +144,7 @@ class Inbox(Construct):
             environment={
                 "AUDIT_BUCKET": self.audit_bucket.bucket_name,
                 "RETENTION_DAYS": str(config.retention_days),
+                "POSTPONE_DAYS": str(config.postpone_days),
             },
             log_retention=log_retention,
             reserved_concurrency=config.intake_concurrency,

@@ -29,6 +29,7 @@ READERS_GROUP = "readers"
 INBOX_USER = "api-lien@example.org"
 AUDIT_RETENTION_DAYS = 1
 RETENTION_DAYS = 365
+POSTPONE_DAYS = 90
 
 
 _S3_WRITE_LOCK = threading.Lock()
@@ -83,6 +84,7 @@ class Resources:
             "SES_CONFIGURATION_SET": "reports",
             "AUDIT_BUCKET": self.audit_bucket,
             "RETENTION_DAYS": str(RETENTION_DAYS),
+            "POSTPONE_DAYS": str(POSTPONE_DAYS),
             "OVERVIEW_RECIPIENTS": ",".join(MAINTAINERS),
             "NOTIFY_QUEUE_URL": self.queue_url,
             "NOTIFY_DLQ_URL": self.dlq_url,

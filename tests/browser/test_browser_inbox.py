@@ -102,6 +102,14 @@ def test_sign_in_read_reply_and_close_then_the_child_reads_the_reply(
     inbox.click('#inbox-status-form button[type="submit"]')
     inbox.wait_for_selector("#inbox-report-status:text-is('Afgehandeld')")
     assert "status gewijzigd: Afgehandeld" in inbox.inner_text("#inbox-access")
+    assert inbox.is_visible("#inbox-expiry")
+    expires = inbox.get_attribute("#inbox-expires-on", "datetime")
+    assert inbox.inner_text("#inbox-postpone") == "Met 90 dagen uitstellen"
+    inbox.click("#inbox-postpone")
+    inbox.wait_for_selector("#inbox-postponed:not([hidden])")
+    assert inbox.is_hidden("#inbox-postpone")
+    assert inbox.get_attribute("#inbox-expires-on", "datetime") != expires
+    assert "verwijderen uitgesteld" in inbox.inner_text("#inbox-access")
     assert recorder.csp_violations() == []
 
     inbox.click("#inbox-sign-out")

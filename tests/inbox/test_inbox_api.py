@@ -7,6 +7,7 @@ import base64
 import json
 import time
 from collections.abc import Iterator
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -15,7 +16,7 @@ from joserfc import jwk, jwt
 from moto.utilities.utils import load_resource
 from reportdesk.core.reference import reference_for
 
-from infra.local_aws import UserPool, create_user_pool
+from infra.local_aws import POSTPONE_DAYS, UserPool, create_user_pool
 from tests.inbox.support import (
     call,
     cognito,
@@ -34,6 +35,7 @@ ROUTES = [
     ("GET", "/ABCD-1234", None),
     ("POST", "/ABCD-1234/replies", {"message": "hello"}),
     ("POST", "/ABCD-1234/status", {"status": "handled"}),
+    ("POST", "/ABCD-1234/postpone", None),
     ("GET", "/ABCD-1234/export", None),
     ("DELETE", "/ABCD-1234", {"confirm": "ABCD-1234"}),
 ]
@@ -243,6 +245,40 @@ def test_reply_status_export_and_delete_each_leave_an_entry(
     assert deleted.status == 204
     assert call(server, "GET", path, token=token).status == 404
     assert audit_actions(server, reference) == ["reply", "status", "export", "open", "delete"]
+
+
+def test_postpone_moves_a_closed_reports_expiry_once(server: LocalServer, token: str) -> None:
+    reference = send_report(server, "Een melding waarvan het bewaren uitgesteld wordt.")
+    path = f"{REPORTS}/{reference}"
+    closed = call(server, "POST", f"{path}/status", {"status": "handled"}, token).json()["case"]
+    postponed = call(server, "POST", f"{path}/postpone", token=token)
+    assert postponed.status == 200
+    assert postponed.headers["cache-control"] == "no-store"
+    days = POSTPONE_DAYS
+    expected = date.fromisoformat(closed["expires_on"]) + timedelta(days=days)
+    assert postponed.json()["expires_on"] == expected.isoformat()
+    assert postponed.json()["case"]["postponed"] is True
+    opened = call(server, "GET", path, token=token).json()
+    assert opened["case"]["expires_on"] == expected.isoformat()
+    assert opened["postpone_days"] == days
+    again = call(server, "POST", f"{path}/postpone", token=token)
+    assert again.status == 409
+    assert again.json()["error"] == "conflict"
+    assert "postponed before" in again.json()["message"]
+    assert call(server, "GET", path, token=token).json()["case"]["expires_on"] == (
+        expected.isoformat()
+    )
+    assert audit_actions(server, reference) == ["status", "postpone", "open", "postpone", "open"]
+
+
+def test_an_open_report_cannot_be_postponed(server: LocalServer, token: str) -> None:
+    reference = send_report(server, "Een open melding heeft nog geen einddatum.")
+    answer = call(server, "POST", f"{REPORTS}/{reference}/postpone", token=token)
+    assert answer.status == 409
+    assert answer.json()["error"] == "conflict"
+    assert "closed" in answer.json()["message"]
+    opened = call(server, "GET", f"{REPORTS}/{reference}", token=token).json()
+    assert (opened["case"]["expires_on"], opened["case"]["postponed"]) == (None, False)
 
 
 def test_delete_needs_the_reference_typed(server: LocalServer, token: str) -> None:

@@ -6,7 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from conftest import Synth
-from test_infra_stack import actions, as_list, by_path, reports_key_statements, role_statements
+from test_infra_stack import (
+    actions,
+    as_list,
+    by_path,
+    function,
+    reports_key_statements,
+    role_statements,
+)
 
 from infra.inbox import INBOX_ROUTES
 
@@ -185,3 +192,15 @@ def test_inbox_and_api_inbox_can_add_to_the_access_record(synth: Synth) -> None:
 def test_no_role_can_delete_or_rewrite_access_record_entries(synth: Synth) -> None:
     assert statements_on_record(synth)
     assert not actions(statements_on_record(synth)) & RECORD_TAMPERING
+
+
+def test_postpone_is_behind_the_authorizer_and_gets_its_period(synth: Synth) -> None:
+    routes = {
+        r["Properties"]["RouteKey"]: r["Properties"]
+        for r in synth.resources("AWS::ApiGatewayV2::Route").values()
+    }
+    postpone = routes["POST /api/inbox/reports/{reference}/postpone"]
+    assert postpone["AuthorizationType"] == "JWT"
+    variables = function(synth, "Inbox/Function/Function/Resource")["Environment"]["Variables"]
+    assert variables["POSTPONE_DAYS"] == str(synth.config.postpone_days)
+    assert variables["RETENTION_DAYS"] == str(synth.config.retention_days)

@@ -1,5 +1,6 @@
-"""What the web inbox does with a case, free of HTTP: list, open, reply, change status, export and
-delete, each opening or change first written to the access record (no record, no access).
+"""What the web inbox does with a case, free of HTTP: list, open, reply, change status, postpone
+the expiry, export and delete, each opening or change first written to the access record (no
+record, no access).
 The case state is `cases.state`, the access record `cases.audit`.
 """
 
@@ -18,6 +19,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from reportdesk.cases import audit
 from reportdesk.cases import state as casestate
 from reportdesk.cases.delete import delete_every_trace
+from reportdesk.cases.retention import CannotPostpone, postpone_expiry
 from reportdesk.cases.state import CaseState, Status
 from reportdesk.core import clock, crypto
 from reportdesk.core.layout import MESSAGES_PREFIX, REPORTS_PREFIX, report_id_from_key
@@ -37,6 +39,10 @@ class BadInput(Exception):
     """The request cannot be carried out as asked; the message says why (English, for the API)."""
 
 
+class Conflict(Exception):
+    """The report's state does not allow this; the message says why (English, for the API)."""
+
+
 @dataclass(frozen=True)
 class Store:
     """Where the reports, their cases and the access record are, and how to reach them."""
@@ -47,6 +53,7 @@ class Store:
     key_arn: str
     botocore_session: Any
     retention_days: int
+    postpone_days: int
 
 
 @dataclass(frozen=True)
@@ -216,6 +223,7 @@ def open_report(store: Store, typed: str, actor: audit.Actor, now: datetime) -> 
         "report": document,
         "thread": thread,
         "case": case.as_json(),
+        "postpone_days": store.postpone_days,
         "access": _access(store, found),
     }
 
@@ -260,6 +268,20 @@ def set_status(
         found.report_id,
         lambda case: case.with_status(wanted, now, store.retention_days),
     )
+    return case.as_json()
+
+
+def postpone(store: Store, typed: str, actor: audit.Actor, now: datetime) -> dict[str, Any]:
+    """Postpone a closed report's expiry once by `postpone_days`; Conflict when it is open or
+    was postponed before (the attempt stays on the access record)."""
+    found = find(store, typed)
+    _record(store, found, actor, "postpone", now, detail=str(store.postpone_days))
+    try:
+        case = postpone_expiry(
+            store.s3, store.bucket, found.report_id, store.postpone_days, store.retention_days
+        )
+    except CannotPostpone as error:
+        raise Conflict(str(error)) from None
     return case.as_json()
 
 

@@ -22,7 +22,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from reportdesk.core.s3 import StorageUnavailable
 
 SCHEMA: Final = 1
-Action = Literal["open", "export", "reply", "status", "delete", "decrypt"]
+Action = Literal["open", "export", "reply", "status", "postpone", "delete", "decrypt"]
 _TIME_FORMAT: Final = "%Y%m%dT%H%M%S%fZ"
 _REPORT_ID_RE: Final = re.compile(r"[0-9a-f]{32}")
 _WORKERS: Final = 8

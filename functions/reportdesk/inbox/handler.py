@@ -52,6 +52,7 @@ def _store() -> cases.Store:
         key_arn=os.environ["KMS_KEY_ARN"],
         botocore_session=session,
         retention_days=int(os.environ.get("RETENTION_DAYS", "365")),
+        postpone_days=int(os.environ.get("POSTPONE_DAYS", "90")),
     )
 
 
@@ -101,6 +102,13 @@ def status(reference: str) -> Response[str]:
     return http_io.json_answer(200, {"case": case})
 
 
+@app.post(f"{REPORTS_PATH}/<reference>/postpone")
+def postpone(reference: str) -> Response[str]:
+    actor = _reader()
+    case = cases.postpone(_store(), reference, actor, _now())
+    return http_io.json_answer(200, {"expires_on": case["expires_on"], "case": case})
+
+
 @app.get(f"{REPORTS_PATH}/<reference>/export")
 def export(reference: str) -> Response[str]:
     actor = _reader()
@@ -142,6 +150,11 @@ def unknown(_error_: cases.UnknownReport) -> Response[str]:
 @app.exception_handler(cases.BadInput)  # type: ignore[untyped-decorator]
 def bad_input(error: cases.BadInput) -> Response[str]:
     return _error(400, "bad_request", str(error))
+
+
+@app.exception_handler(cases.Conflict)  # type: ignore[untyped-decorator]
+def conflict(error: cases.Conflict) -> Response[str]:
+    return _error(409, "conflict", str(error))
 
 
 @app.not_found

@@ -53,6 +53,9 @@
     status: function (reference, status) {
       return request("POST", path(reference, "/status"), { status: status });
     },
+    postpone: function (reference) {
+      return request("POST", path(reference, "/postpone"));
+    },
     exportText: function (reference) {
       return request("GET", path(reference, "/export"));
     },

@@ -48,6 +48,30 @@
     });
   }
 
+  // A closed report's deletion day, and the button to postpone it once.
+  function expiry(state, postponeDays) {
+    var closed = state.status === "handled" && !!state.expires_on;
+    byId("inbox-expiry").hidden = !closed;
+    var day = byId("inbox-expires-on");
+    day.textContent = closed ? localDate(state.expires_on) : "";
+    day.setAttribute("datetime", closed ? state.expires_on : "");
+    byId("inbox-postponed").hidden = !closed || !state.postponed;
+    var button = byId("inbox-postpone");
+    button.hidden = !closed || state.postponed || !postponeDays;
+    button.textContent = t("report.postpone_button").replace("{days}", String(postponeDays));
+  }
+
+  function localDate(day) {
+    var moment = new Date(day + "T12:00:00Z");
+    if (isNaN(moment.getTime())) {
+      return String(day);
+    }
+    return moment.toLocaleDateString(inbox.data.language + "-BE", {
+      dateStyle: "long",
+      timeZone: "Europe/Brussels",
+    });
+  }
+
   function render(opened) {
     current = opened.reference;
     var report = opened.report;
@@ -55,6 +79,7 @@
     byId("inbox-report-status").textContent = t("status." + opened.case.status);
     byId("inbox-status").value = opened.case.status === "new" ? "read" : opened.case.status;
     byId("inbox-report-message").textContent = inbox.visible(report.message || "");
+    expiry(opened.case, opened.postpone_days);
     pairs(byId("inbox-report-details"), report, SHOWN_ELSEWHERE);
     pairs(byId("inbox-report-contact"), report.contact, []);
 
@@ -136,6 +161,12 @@
     event.preventDefault();
     inbox.api.status(current, byId("inbox-status").value).then(function (answer) {
       handled(answer, "report.status_done");
+    }, function () {});
+  });
+
+  byId("inbox-postpone").addEventListener("click", function () {
+    inbox.api.postpone(current).then(function (answer) {
+      handled(answer, "report.postpone_done");
     }, function () {});
   });
 

@@ -63,7 +63,7 @@ def _keys(s3: Any, bucket: str, prefix: str) -> list[str]:
 def measure() -> list[Row]:
     # As the local server does: werkzeug inside moto would log every AWS call.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    moto, resources = start_aws()
+    moto, resources, _ = start_aws()
     try:
         s3, sqs = boto3.client("s3"), boto3.client("sqs")
         bucket = resources.reports_bucket

@@ -59,7 +59,7 @@ def _solved(challenge: dict[str, Any]) -> str:
     raise ValueError("challenge without solution")
 
 
-def run() -> dict[str, list[Any]]:
+def run(reports: int = REPORTS) -> dict[str, list[Any]]:
     """Per-call seconds of the handler without / with proof of work and of the bare calls, and
     the prefixes of the objects the handler wrote.
     """
@@ -85,6 +85,7 @@ def run() -> dict[str, list[Any]]:
         os.environ.update(resources.environment())
         from reportdesk.intake import challenge
         from reportdesk.intake import handler as intake
+        from reportdesk.runtime import aws
 
         secret = boto3.client("secretsmanager").get_secret_value(
             SecretId=resources.challenge_secret_id
@@ -92,14 +93,14 @@ def run() -> dict[str, list[Any]]:
         # Issued a minute ago: a child needs longer than the minimum fill time.
         issued = challenge.utc_now() - timedelta(minutes=1)
         proofs = [
-            _solved(challenge.new_challenge(secret, issued)) for _ in range(REPORTS + WARM_UP)
+            _solved(challenge.new_challenge(secret, issued)) for _ in range(reports + WARM_UP)
         ]
         kms = boto3.client("kms")
         s3 = boto3.client("s3")
         context = LambdaContext("intake")
         # The objects the handler writes, to make exactly those writes bare.
         written: list[str] = []
-        intake._clients(resources.region)[1].meta.events.register(
+        aws.clients(resources.region).s3.meta.events.register(
             "provide-client-params.s3.PutObject",
             lambda params, **_: written.append(params["Key"].split("/", 1)[0]),
         )
@@ -139,7 +140,7 @@ def run() -> dict[str, list[Any]]:
 
         times: dict[str, list[float]] = {name: [] for name in NAMES}
         writes: dict[str, list[str]] = {}
-        for i in range(REPORTS + WARM_UP):
+        for i in range(reports + WARM_UP):
             handler_seconds, writes["plain"] = handler_call(None)
             pow_seconds, writes["pow"] = handler_call(proofs[i])
             sample = {
@@ -155,18 +156,18 @@ def run() -> dict[str, list[Any]]:
     return times | {"writes": writes["plain"], "writes_pow": writes["pow"]}  # type: ignore[dict-item]
 
 
-def measure() -> list[Row]:
+def measure(reports: int = REPORTS) -> list[Row]:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "warm.json"
         subprocess.run(  # noqa: S603 - our interpreter, our module
-            [sys.executable, "-m", "bench.warm", str(out)],
+            [sys.executable, "-m", "bench.warm", str(out), str(reports)],
             check=True,
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
             timeout=600,
         )
         times = json.loads(out.read_text())
-    note = f"median of {REPORTS} reports each, interleaved; moto in-process"
+    note = f"median of {reports} reports each, interleaved; moto in-process"
 
     def puts(prefixes: list[str]) -> str:
         return f"{len(prefixes)} PutObject ({', '.join(p + '/' for p in prefixes)})"
@@ -203,4 +204,4 @@ def measure() -> list[Row]:
 
 
 if __name__ == "__main__":
-    Path(sys.argv[1]).write_text(json.dumps(run()))
+    Path(sys.argv[1]).write_text(json.dumps(run(int(sys.argv[2]))))

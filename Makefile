@@ -69,7 +69,7 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 ## test: everything: lint, the site build, then every test (unit, infrastructure, browser)
-test: lint build chromium
+test: lint build chromium node_modules/.bin/lighthouse
 	$(BIN)/pytest -q
 
 ## unit: the fast tests alone: no browser, no site build, no CDK synth, no server process

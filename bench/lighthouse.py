@@ -33,6 +33,12 @@ PAGES = {
     "my report": "my-report/",
     "404": "no-such-page/",
 }
+# The report form must not freeze a phone while the proof of work runs (issue 17).
+BLOCKING_TARGET_MS = {"report form": 200}
+# A missing page must answer 404; Lighthouse always marks down a page that does: the browser logs
+# the 404 of the document as a console error, and SEO wants a 2xx. A 200 would hide the miss from
+# search engines and from people, so these two stay below full marks on purpose.
+EXPECTED_ON_404 = frozenset({"best-practices: errors-in-console", "seo: http-status-code"})
 RUN_TIMEOUT_SECONDS = 240
 ATTEMPTS = 3
 
@@ -48,7 +54,17 @@ class PageScores:
     failed_audits: tuple[str, ...]
 
     def met(self) -> bool:
-        return all(self.scores[c] >= TARGETS[c] for c in CATEGORIES)
+        blocking = self.total_blocking_ms < BLOCKING_TARGET_MS.get(self.page, float("inf"))
+        return blocking and all(self.scores[c] >= TARGETS[c] for c in CATEGORIES)
+
+    def only_expected_404_audits(self) -> bool:
+        """A 404 page whose only misses are the two a 404 always has."""
+        return (
+            self.page == "404"
+            and set(self.failed_audits) <= EXPECTED_ON_404
+            and self.scores["performance"] >= TARGETS["performance"]
+            and self.scores["accessibility"] >= TARGETS["accessibility"]
+        )
 
 
 def run_once(url: str, output: Path, not_found: bool = False) -> dict[str, Any]:
@@ -128,11 +144,15 @@ def table(results: list[PageScores]) -> str:
         "Total blocking time | Met |",
         "| --- | --- | --- | --- | --- | --- | --- | --- |",
         f"| **Target** | | ≥ {TARGETS['performance']} | {TARGETS['accessibility']} | "
-        f"{TARGETS['best-practices']} | {TARGETS['seo']} | | |",
+        f"{TARGETS['best-practices']} | {TARGETS['seo']} | "
+        + ", ".join(f"{page} < {ms} ms" for page, ms in BLOCKING_TARGET_MS.items())
+        + " | |",
     ]
     for r in results:
         cells = [f"{r.scores[c]:.0f}" for c in CATEGORIES]
         met = "yes" if r.met() else "**no**"
+        if not r.met() and r.only_expected_404_audits():
+            met = "**no**, by design (see below)"
         lines.append(
             f"| {r.page} | {r.language} | {' | '.join(cells)} | {r.total_blocking_ms:,.0f} ms | "
             f"{met} |"
@@ -143,7 +163,18 @@ def table(results: list[PageScores]) -> str:
         + ", ".join(f"{r.page} ({r.language})" for r in results if audit in r.failed_audits)
         for audit in failed
     )
-    return "\n".join(lines) + ("\n\nAudits below full marks:\n\n" + notes if notes else "")
+    expected = (
+        "\n\nThe 404 page answers 404, as a missing page must. Lighthouse always marks that "
+        "down: the browser logs the document's 404 as a console error (best practices) and SEO "
+        "wants a 2xx. Answering 200 would hide a wrong link from people and search engines, so "
+        "those two audits stay below full marks on purpose; `tests/browser` checks that no other "
+        "page logs an error or fails a request."
+    )
+    return (
+        "\n".join(lines)
+        + ("\n\nAudits below full marks:\n\n" + notes if notes else "")
+        + (expected if any(r.only_expected_404_audits() for r in results) else "")
+    )
 
 
 def main() -> int:

@@ -128,6 +128,7 @@ MODULE_MARKERS = {
     "test_local_server.py": ("site_build", "slow"),  # the local server as a process
     "test_openapi_contract.py": ("site_build", "slow"),  # schemathesis against that server
     "test_parallel_submissions.py": ("slow",),  # 200 submissions from many threads
+    "test_bench_runs.py": ("site_build", "slow"),  # every benchmark once, small counts
 }
 
 

@@ -46,12 +46,9 @@ class Reminders(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         environment = {
-            "REPORTS_BUCKET": storage.bucket_name,
-            "MAIL_SENDER": config.sender,
-            "MAIL_RECIPIENTS": ",".join(config.recipients),
+            **notifications.mail_environment,
             "OVERVIEW_RECIPIENTS": ",".join(config.alarm_emails),
             "RETENTION_DAYS": str(config.retention_days),
-            "SES_CONFIGURATION_SET": notifications.configuration_set.configuration_set_name,
             "NOTIFY_QUEUE_URL": notifications.queue.queue_url,
             "NOTIFY_DLQ_URL": notifications.dlq.queue_url,
         }

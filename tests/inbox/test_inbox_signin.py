@@ -16,8 +16,8 @@ from infra.local.events import LambdaContext, http_api_event, http_api_response
 from infra.local_aws import REGION, UserPool, create_person, create_user_pool, fresh_totp_code
 
 AUTH = "/api/inbox/auth"
-FIRST_PASSWORD = "Temporary-password-1a"
-NEW_PASSWORD = "A-new-password-2b!"
+FIRST_PASSWORD = "Temporary-password-1a"  # noqa: S105 -- moto's pool, in process
+NEW_PASSWORD = "A-new-password-2b!"  # noqa: S105 -- moto's pool, in process
 TOKEN_KEYS = {"id_token", "access_token", "refresh_token", "expires_in"}
 # Every step and the fields it needs.
 STEPS = {
@@ -49,13 +49,8 @@ def step(name: str, body: Any, method: str = "POST") -> tuple[int, Any]:
     return answer.status, json.loads(answer.body) if answer.body else None
 
 
-def enrolled(pool: UserPool) -> tuple[str, str, str]:
-    email = "reader@example.org"
-    password, secret = create_person(boto3.client("cognito-idp", region_name=REGION), pool, email)
-    return email, password, secret
-
-
-def test_a_first_sign_in_sets_a_password_and_an_authenticator(pool: UserPool) -> None:
+def invited(pool: UserPool) -> str:
+    """A new person, as `make add-reader` makes them: a temporary password, no authenticator."""
     email = "new@example.org"
     boto3.client("cognito-idp", region_name=REGION).admin_create_user(
         UserPoolId=pool.pool_id,
@@ -63,6 +58,17 @@ def test_a_first_sign_in_sets_a_password_and_an_authenticator(pool: UserPool) ->
         TemporaryPassword=FIRST_PASSWORD,
         MessageAction="SUPPRESS",
     )
+    return email
+
+
+def enrolled(pool: UserPool) -> tuple[str, str, str]:
+    email = "reader@example.org"
+    password, secret = create_person(boto3.client("cognito-idp", region_name=REGION), pool, email)
+    return email, password, secret
+
+
+def test_a_first_sign_in_sets_a_password_and_an_authenticator(pool: UserPool) -> None:
+    email = invited(pool)
     status, started = step("start", {"username": email, "password": FIRST_PASSWORD})
     assert (status, started["step"]) == (200, "NEW_PASSWORD_REQUIRED")
     status, renewed = step(
@@ -82,13 +88,7 @@ def test_a_first_sign_in_sets_a_password_and_an_authenticator(pool: UserPool) ->
 
 
 def test_a_weak_new_password_is_refused(pool: UserPool) -> None:
-    email = "new@example.org"
-    boto3.client("cognito-idp", region_name=REGION).admin_create_user(
-        UserPoolId=pool.pool_id,
-        Username=email,
-        TemporaryPassword=FIRST_PASSWORD,
-        MessageAction="SUPPRESS",
-    )
+    email = invited(pool)
     _, started = step("start", {"username": email, "password": FIRST_PASSWORD})
     answer = step(
         "new-password", {"username": email, "session": started["session"], "new_password": "a"}

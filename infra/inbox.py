@@ -165,7 +165,8 @@ class Inbox(Construct):
             log_retention=log_retention,
             reserved_concurrency=config.intake_concurrency,
         )
-        # Their routes are added here (the JWT authorizer, no token for the sign-in steps).
+        # Both answer only requests through CloudFront. Their routes are added below, not with
+        # `api.add_function_route`: the JWT authorizer, and no token for the sign-in steps.
         for function in (self.function, self.signin):
             api.verify_origin(function)
 

@@ -112,10 +112,10 @@ class ReportApi(Construct):
             service="intake",
             code=code,
             storage=storage,
-            environment={"CHALLENGE_SECRET_ID": self.challenge_secret.secret_arn},
             log_retention=log_retention,
             reserved_concurrency=config.intake_concurrency,
         )
+        self.intake.read_secret("CHALLENGE_SECRET_ID", self.challenge_secret)
         # Write-only: it encrypts (GenerateDataKey) and stores, it can never read a report back,
         # and it never lists the bucket. Every write must be conditional (If-None-Match: *): the
         # role can create objects, never overwrite one. PutObjectTagging because the report is
@@ -136,7 +136,6 @@ class ReportApi(Construct):
         )
         storage.allow_reports_key(self.intake.role, ["kms:GenerateDataKey"], purpose="report")
         storage.allow_storage_key(self.intake.role, ["kms:GenerateDataKey"])
-        self.challenge_secret.grant_read(self.intake.role)
         self.add_function_route(
             routes.REPORTS_PATH, [apigwv2.HttpMethod.POST], self.intake, "Reports"
         )
@@ -158,9 +157,8 @@ class ReportApi(Construct):
         name: str,
     ) -> None:
         """`methods` on `path` → `function`'s alias (SnapStart restores only published versions),
-        and the function is told where the origin-verify value is."""
-        function.function.add_environment(ORIGIN_VERIFY_ENV, self.origin_secret.secret_arn)
-        self.origin_secret.grant_read(function.role)
+        and the function checks the origin (`verify_origin`)."""
+        self.verify_origin(function)
         for route in self.http_api.add_routes(
             path=path,
             methods=list(methods),
@@ -172,6 +170,11 @@ class ReportApi(Construct):
                 "Public by design: anonymous children send reports without an account; abuse "
                 "is limited by throttling and proof of work.",
             )
+
+    def verify_origin(self, function: PythonFunction) -> None:
+        """`function` answers only requests that came through CloudFront and its WAF: it is told
+        where the origin-verify value is, and may read it."""
+        function.read_secret(ORIGIN_VERIFY_ENV, self.origin_secret)
 
     def hmac_secret(
         self,

@@ -41,13 +41,11 @@ class Followup(Construct):
             service="followup",
             code=code,
             storage=storage,
-            environment={
-                "FOLLOWUP_SECRET_ID": self.secret.secret_arn,
-                "DAILY_MESSAGES_PER_CODE": str(config.daily_messages_per_code),
-            },
+            environment={"DAILY_MESSAGES_PER_CODE": str(config.daily_messages_per_code)},
             log_retention=log_retention,
             reserved_concurrency=config.intake_concurrency,
         )
+        self.function.read_secret("FOLLOWUP_SECRET_ID", self.secret)
         role = self.function.role
         # Reads replies (decrypt: purpose `reply` only) and the code mappings; writes messages it
         # can encrypt (purpose `message`) but never read back. It can never decrypt a report.
@@ -66,7 +64,6 @@ class Followup(Construct):
         storage.allow_reports_key(role, ["kms:Decrypt"], purpose="reply")
         storage.allow_reports_key(role, ["kms:GenerateDataKey"], purpose="message")
         storage.allow_storage_key(role, ["kms:Decrypt", "kms:GenerateDataKey"])
-        self.secret.grant_read(role)
         for path, name in (
             (routes.FOLLOWUP_READ_PATH, "FollowupRead"),
             (routes.FOLLOWUP_MESSAGES_PATH, "FollowupMessages"),
@@ -75,14 +72,13 @@ class Followup(Construct):
 
         # The intake issues a code with every accepted report: the mapping and its index entry.
         intake = api.intake
-        intake.function.add_environment("FOLLOWUP_SECRET_ID", self.secret.secret_arn)
+        intake.read_secret("FOLLOWUP_SECRET_ID", self.secret)
         storage.allow(
             intake.role,
             ["s3:PutObject"],
             [layout.FOLLOWUP_PREFIX, layout.FOLLOWUP_INDEX_PREFIX],
             conditions=CREATE_ONLY,
         )
-        self.secret.grant_read(intake.role)
 
         # The API persons (api-inbox): reply and read the thread; the delete role removes it with
         # the report.

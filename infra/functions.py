@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from aws_cdk import BundlingOptions, Duration, RemovalPolicy
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 from reportdesk.runtime.http_io import METRICS_NAMESPACE
 
@@ -89,6 +92,12 @@ class PythonFunction(Construct):
             "(design.md); move up deliberately, with the tests.",
         )
 
+    def read_secret(self, setting: str, secret: secretsmanager.ISecret) -> None:
+        """The setting `setting` names `secret` (its ARN: the value is read at run time, never put
+        in the template), and the role may read it."""
+        self.function.add_environment(setting, secret.secret_arn)
+        secret.grant_read(self.role)
+
 
 def api_function(
     scope: Construct,
@@ -97,23 +106,25 @@ def api_function(
     handler: str,
     service: str,
     code: lambda_.Code,
-    storage: ReportsStorage,
-    environment: dict[str, str],
+    storage: ReportsStorage | None,
     log_retention: logs.RetentionDays,
     reserved_concurrency: int,
+    environment: Mapping[str, str] | None = None,
 ) -> PythonFunction:
-    """A function behind the report API: 10 s, the reports bucket and key added to `environment`."""
+    """A function behind the report API: 10 s; with `storage`, the reports bucket and key are
+    added to `environment`."""
+    reports = (
+        {"REPORTS_BUCKET": storage.bucket_name, "KMS_KEY_ARN": storage.reports_key.key_arn}
+        if storage
+        else {}
+    )
     return PythonFunction(
         scope,
         construct_id,
         handler=handler,
         service=service,
         code=code,
-        environment={
-            "REPORTS_BUCKET": storage.bucket_name,
-            "KMS_KEY_ARN": storage.reports_key.key_arn,
-            **environment,
-        },
+        environment={**reports, **(environment or {})},
         log_retention=log_retention,
         timeout=Duration.seconds(10),
         reserved_concurrency=reserved_concurrency,

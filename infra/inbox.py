@@ -16,12 +16,11 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 from reportdesk.core import layout, routes
-from reportdesk.runtime.origin import SETTING as ORIGIN_VERIFY_ENV
 
 from infra import nag
 from infra.api import ReportApi
 from infra.config import Config
-from infra.functions import PythonFunction, api_function
+from infra.functions import api_function
 from infra.storage import ReportsStorage
 
 READERS_GROUP = "readers"
@@ -155,22 +154,21 @@ class Inbox(Construct):
 
         # The sign-in steps: a function without any AWS permission but reading the origin-verify
         # value (the Cognito calls it makes are public ones); it never sees a report.
-        self.signin = PythonFunction(
+        self.signin = api_function(
             self,
             "SignIn",
             handler="reportdesk.inbox.signin.handler",
             service="inbox-signin",
             code=code,
+            storage=None,
             environment={"INBOX_CLIENT_ID": self.client.user_pool_client_id},
             log_retention=log_retention,
-            timeout=Duration.seconds(10),
             reserved_concurrency=config.intake_concurrency,
         )
-
-        # Both answer only requests that came through CloudFront and its WAF.
-        for function in (self.function.function, self.signin.function):
-            function.add_environment(ORIGIN_VERIFY_ENV, api.origin_secret.secret_arn)
-            api.origin_secret.grant_read(function)
+        # Both answer only requests through CloudFront. Their routes are added below, not with
+        # `api.add_function_route`: the JWT authorizer, and no token for the sign-in steps.
+        for function in (self.function, self.signin):
+            api.verify_origin(function)
 
         self.authorizer = authorizers.HttpUserPoolAuthorizer(
             "ReadersAuthorizer",

@@ -81,13 +81,17 @@ class Notifications(Construct):
             reputation_metrics=True,
             suppression_reasons=ses.SuppressionReasons.BOUNCES_AND_COMPLAINTS,
         )
-        environment = {
+        # What every function that mails the API persons is told (the reminders too).
+        self.mail_environment = {
             "REPORTS_BUCKET": storage.bucket_name,
             "MAIL_SENDER": config.sender,
             "MAIL_RECIPIENTS": ",".join(config.recipients),
+            "SES_CONFIGURATION_SET": self.configuration_set.configuration_set_name,
+        }
+        environment = {
+            **self.mail_environment,
             "MAIL_HOURLY_CAP": str(config.hourly_cap),
             "MAIL_HOURLY_MESSAGE_CAP": str(config.message_hourly_cap),
-            "SES_CONFIGURATION_SET": self.configuration_set.configuration_set_name,
         }
         # Sending as the sender identity, through the configuration set: also for the reminders.
         self.send_email = iam.PolicyStatement(

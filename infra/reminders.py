@@ -46,38 +46,29 @@ class Reminders(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         environment = {
-            "REPORTS_BUCKET": storage.bucket_name,
-            "MAIL_SENDER": config.sender,
-            "MAIL_RECIPIENTS": ",".join(config.recipients),
+            **notifications.mail_environment,
             "OVERVIEW_RECIPIENTS": ",".join(config.alarm_emails),
             "RETENTION_DAYS": str(config.retention_days),
-            "SES_CONFIGURATION_SET": notifications.configuration_set.configuration_set_name,
             "NOTIFY_QUEUE_URL": notifications.queue.queue_url,
             "NOTIFY_DLQ_URL": notifications.dlq.queue_url,
         }
-        self.reminders = PythonFunction(
-            self,
-            "Daily",
-            handler="reportdesk.reminders.handler.handler",
-            service="reminders",
-            code=code,
-            environment=environment,
-            log_retention=log_retention,
-            # Lists and HEADs every report: minutes for tens of thousands.
-            timeout=Duration.minutes(5),
-            reserved_concurrency=1,
-        )
-        self.overview = PythonFunction(
-            self,
-            "Weekly",
-            handler="reportdesk.reminders.handler.overview_handler",
-            service="reminders",
-            code=code,
-            environment=environment,
-            log_retention=log_retention,
-            timeout=Duration.minutes(5),
-            reserved_concurrency=1,
-        )
+
+        def scheduled(construct_id: str, handler: str) -> PythonFunction:
+            return PythonFunction(
+                self,
+                construct_id,
+                handler=handler,
+                service="reminders",
+                code=code,
+                environment=environment,
+                log_retention=log_retention,
+                # Lists and HEADs every report: minutes for tens of thousands.
+                timeout=Duration.minutes(5),
+                reserved_concurrency=1,
+            )
+
+        self.reminders = scheduled("Daily", "reportdesk.reminders.handler.handler")
+        self.overview = scheduled("Weekly", "reportdesk.reminders.handler.overview_handler")
         for function in (self.reminders, self.overview):
             role = function.role
             role.add_to_principal_policy(notifications.send_email)

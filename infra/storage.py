@@ -56,9 +56,9 @@ KEY_POLICY_ACTIONS = ("kms:PutKeyPolicy",)
 BREAK_GLASS_ACTIONS = ("kms:PutKeyPolicy", "kms:CreateGrant")
 # Object contents only the allow-listed roles may get (bucket policy, `ContentReaders`).
 CONTENT = (layout.REPORTS_PREFIX, layout.REPLIES_PREFIX, layout.MESSAGES_PREFIX)
-# Identity Center (SSO) permission-set roles live under this path, which IAM reserves for it.
 # The reminders' "sent today" and "sent this week" markers outlive their week.
 REMINDED_DAYS = 8
+# Identity Center (SSO) permission-set roles live under this path, which IAM reserves for it.
 SSO_ROLE_PATH = "role/aws-reserved/sso.amazonaws.com/*"
 WITH_MFA = {"Bool": {"aws:MultiFactorAuthPresent": "true"}}
 
@@ -140,20 +140,10 @@ class ReportsStorage(Construct):
                 ),
             ],
         )
-        self.readers_role = iam.Role(
-            self,
+        self.readers_role = self._person_role(
             "ReadersRole",
-            description="The API persons: api-inbox list, read, reply, mark handled",
-            assumed_by=_people(config.readers).with_conditions(WITH_MFA),
-            max_session_duration=Duration.hours(1),
-        )
-        _also_from_identity_center(self.readers_role, _people(config.readers))
-        self.readers_role.add_to_policy(
-            iam.PolicyStatement(
-                sid="ListKeys",
-                actions=["s3:ListBucket", "s3:ListBucketVersions"],
-                resources=[self.bucket_arn],
-            )
+            "The API persons: api-inbox list, read, reply, mark handled",
+            config.readers,
         )
         self.allow(
             self.readers_role,
@@ -170,20 +160,10 @@ class ReportsStorage(Construct):
         # Deleting for good is a second, deliberate step: its own role, its own profile
         # (`api-inbox --profile api-inbox-delete delete ...`). It finds reports by their metadata
         # (HEAD needs s3:GetObject) but has no key: it can never read a report.
-        self.delete_role = iam.Role(
-            self,
+        self.delete_role = self._person_role(
             "ReadersDeleteRole",
-            description="The API persons: api-inbox delete and purge (no decryption)",
-            assumed_by=_people(config.deleters).with_conditions(WITH_MFA),
-            max_session_duration=Duration.hours(1),
-        )
-        _also_from_identity_center(self.delete_role, _people(config.deleters))
-        self.delete_role.add_to_policy(
-            iam.PolicyStatement(
-                sid="ListKeys",
-                actions=["s3:ListBucket", "s3:ListBucketVersions"],
-                resources=[self.bucket_arn],
-            )
+            "The API persons: api-inbox delete and purge (no decryption)",
+            config.deleters,
         )
         self.allow(
             self.delete_role, ["s3:GetObject", "s3:GetObjectTagging"], [layout.REPORTS_PREFIX]
@@ -194,6 +174,27 @@ class ReportsStorage(Construct):
             ["s3:DeleteObject", "s3:DeleteObjectVersion"],
             [layout.REPORTS_PREFIX, layout.SUBMISSIONS_PREFIX, layout.CASES_PREFIX],
         )
+
+    def _person_role(self, construct_id: str, description: str, people: Sequence[str]) -> iam.Role:
+        """A role `people` assume with MFA (or from Identity Center) for an hour at most, which may
+        list every key and version of the bucket (names only); its other rights are added to it."""
+        principal = _people(people)
+        role = iam.Role(
+            self,
+            construct_id,
+            description=description,
+            assumed_by=principal.with_conditions(WITH_MFA),
+            max_session_duration=Duration.hours(1),
+        )
+        _also_from_identity_center(role, principal)
+        role.add_to_policy(
+            iam.PolicyStatement(
+                sid="ListKeys",
+                actions=["s3:ListBucket", "s3:ListBucketVersions"],
+                resources=[self.bucket_arn],
+            )
+        )
+        return role
 
     def objects(self, prefix: str) -> str:
         """The ARN pattern of every object under `prefix`."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+from collections.abc import Mapping
 from typing import Any, Final
 
 import boto3
@@ -41,7 +42,24 @@ _ERRORS: Final = {
     "TooManyFailedAttemptsException": (429, "too_many"),
     "LimitExceededException": (429, "too_many"),
 }
-_STEPS: Final = ("SOFTWARE_TOKEN_MFA", "NEW_PASSWORD_REQUIRED", "MFA_SETUP")
+# The steps that are one Cognito call, by path: the page's fields (all required) under the names
+# Cognito gives them. Starting a flow (InitiateAuth)...
+_FLOWS: Final = {
+    "start": ("USER_PASSWORD_AUTH", {"username": "USERNAME", "password": "PASSWORD"}),
+    "refresh": ("REFRESH_TOKEN_AUTH", {"refresh_token": "REFRESH_TOKEN"}),
+}
+# ...or answering a challenge (RespondToAuthChallenge; the page sends the `session` too).
+_ANSWERS: Final = {
+    "totp": ("SOFTWARE_TOKEN_MFA", {"username": "USERNAME", "code": "SOFTWARE_TOKEN_MFA_CODE"}),
+    "new-password": (
+        "NEW_PASSWORD_REQUIRED",
+        {"username": "USERNAME", "new_password": "NEW_PASSWORD"},
+    ),
+}
+# A first sign-in's authenticator set-up: two calls (`mfa-setup`, `mfa-verify`).
+MFA_SETUP: Final = "MFA_SETUP"
+# The challenges the page can answer.
+_STEPS: Final = (*(challenge for challenge, _ in _ANSWERS.values()), MFA_SETUP)
 
 app = APIGatewayHttpResolver(debug=False)
 # Only requests that came through CloudFront (and its WAF) reach a route.
@@ -95,39 +113,40 @@ def _next(answer: dict[str, Any]) -> Response[str]:
     return http_io.json_answer(200, {"step": step, "session": answer["Session"]})
 
 
-@app.post(f"{AUTH_PATH}/start")
-def start() -> Response[str]:
-    username, password = _fields("username", "password")
+def _start(flow: str, parameters: dict[str, str]) -> Response[str]:
     answer = _cognito().initiate_auth(
-        ClientId=_client_id(),
-        AuthFlow="USER_PASSWORD_AUTH",
-        AuthParameters={"USERNAME": username, "PASSWORD": password},
+        ClientId=_client_id(), AuthFlow=flow, AuthParameters=parameters
     )
     return _next(answer)
 
 
-@app.post(f"{AUTH_PATH}/totp")
-def totp() -> Response[str]:
-    username, session, code = _fields("username", "session", "code")
+def _answer(challenge: str, session: str, responses: dict[str, str]) -> Response[str]:
     answer = _cognito().respond_to_auth_challenge(
         ClientId=_client_id(),
-        ChallengeName="SOFTWARE_TOKEN_MFA",
+        ChallengeName=challenge,
         Session=session,
-        ChallengeResponses={"USERNAME": username, "SOFTWARE_TOKEN_MFA_CODE": code},
+        ChallengeResponses=responses,
     )
     return _next(answer)
 
 
-@app.post(f"{AUTH_PATH}/new-password")
-def new_password() -> Response[str]:
-    username, session, password = _fields("username", "session", "new_password")
-    answer = _cognito().respond_to_auth_challenge(
-        ClientId=_client_id(),
-        ChallengeName="NEW_PASSWORD_REQUIRED",
-        Session=session,
-        ChallengeResponses={"USERNAME": username, "NEW_PASSWORD": password},
-    )
-    return _next(answer)
+def _add_flow(path: str, flow: str, names: Mapping[str, str]) -> None:
+    @app.post(f"{AUTH_PATH}/{path}")
+    def start_flow() -> Response[str]:
+        return _start(flow, dict(zip(names.values(), _fields(*names), strict=True)))
+
+
+def _add_answer(path: str, challenge: str, names: Mapping[str, str]) -> None:
+    @app.post(f"{AUTH_PATH}/{path}")
+    def answer_challenge() -> Response[str]:
+        session, *values = _fields("session", *names)
+        return _answer(challenge, session, dict(zip(names.values(), values, strict=True)))
+
+
+for _path, (_flow, _names) in _FLOWS.items():
+    _add_flow(_path, _flow, _names)
+for _path, (_challenge, _names) in _ANSWERS.items():
+    _add_answer(_path, _challenge, _names)
 
 
 @app.post(f"{AUTH_PATH}/mfa-setup")
@@ -144,24 +163,7 @@ def mfa_verify() -> Response[str]:
     verified = _cognito().verify_software_token(
         Session=session, UserCode=code, FriendlyDeviceName="inbox"
     )
-    answer = _cognito().respond_to_auth_challenge(
-        ClientId=_client_id(),
-        ChallengeName="MFA_SETUP",
-        Session=verified["Session"],
-        ChallengeResponses={"USERNAME": username},
-    )
-    return _next(answer)
-
-
-@app.post(f"{AUTH_PATH}/refresh")
-def refresh() -> Response[str]:
-    (token,) = _fields("refresh_token")
-    answer = _cognito().initiate_auth(
-        ClientId=_client_id(),
-        AuthFlow="REFRESH_TOKEN_AUTH",
-        AuthParameters={"REFRESH_TOKEN": token},
-    )
-    return _next(answer)
+    return _answer(MFA_SETUP, verified["Session"], {"USERNAME": username})
 
 
 @app.post(f"{AUTH_PATH}/sign-out")

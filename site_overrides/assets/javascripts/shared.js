@@ -1,5 +1,6 @@
-// What report-form.js and my-report.js share: their data block, texts, posting JSON to the API,
-// a field's own error message (GOV.UK's inline error), and the busy state of a button.
+// What report-form.js and my-report.js share: their data block, texts, posting JSON to the API
+// (the inbox's sign-in posts with it too), a field's own error message (GOV.UK's inline error),
+// and the busy state of a button.
 // An ES module: browsers too old for modules get the forms without JavaScript, which still work.
 
 // The JSON the MkDocs hook wrote into the page (partials/marker.html), or null.
@@ -32,10 +33,11 @@ export function codePoints(text) {
 }
 
 // POSTs `body` as JSON; resolves with the status and the parsed answer (null when not JSON).
-export function postJson(url, body) {
+// `credentials` is fetch's: "omit" sends no cookie or HTTP authentication even to this origin.
+export function postJson(url, body, credentials) {
   return fetch(url, {
     method: "POST",
-    credentials: "same-origin",
+    credentials: credentials || "same-origin",
     cache: "no-store",
     headers: { "Content-Type": "application/json", Accept: "application/json" },
     body: JSON.stringify(body),

@@ -2,13 +2,16 @@
 // on to Cognito. The tokens live in this closure only: never in storage, a cookie or a URL, and a
 // reload signs out. The session ends after 15 minutes without activity, after 8 hours in all, and
 // at once on "Sign out" (Cognito's GlobalSignOut; the tokens are dropped here).
-(function () {
-  "use strict";
+// An ES module like shared.js; the other inbox scripts find the session on the page's inbox
+// object (core.js), as `inbox.session`.
+import { postJson } from "../shared.js";
 
-  var inbox = window.ReportDeskInbox;
-  if (!inbox) {
-    return;
-  }
+var inbox = window.ReportDeskInbox;
+if (inbox) {
+  inbox.session = session(inbox);
+}
+
+function session(inbox) {
   var IDLE_MS = 15 * 60 * 1000;
   var MAX_MS = 8 * 60 * 60 * 1000;
   var REFRESH_MARGIN_MS = 60 * 1000;
@@ -21,23 +24,9 @@
   var timer = null;
   var endListeners = [];
 
+  // Tokens go in bodies only: no cookie or HTTP authentication, even to this origin.
   function post(step, body) {
-    return fetch(inbox.data.auth_url + "/" + step, {
-      method: "POST",
-      cache: "no-store",
-      credentials: "omit",
-      headers: { "Content-Type": "application/json", Accept: "application/json" },
-      body: JSON.stringify(body),
-    }).then(function (response) {
-      return response
-        .json()
-        .catch(function () {
-          return null;
-        })
-        .then(function (json) {
-          return { status: response.status, body: json };
-        });
-    });
+    return postJson(inbox.data.auth_url + "/" + step, body, "omit");
   }
 
   function email() {
@@ -172,7 +161,7 @@
     end("session.ended");
   });
 
-  inbox.session = {
+  return {
     start: start,
     totp: totp,
     newPassword: newPassword,
@@ -190,4 +179,4 @@
       return tokens !== null;
     },
   };
-})();
+}

@@ -102,7 +102,8 @@ RATE_LIMITED = {"labelMatchStatement": {"scope": "LABEL", "key": RATE_LIMITED_LA
 # A form posted without JavaScript, told apart as the API does (runtime/http_io.is_form).
 FORM_POST = {
     "byteMatchStatement": {
-        "fieldToMatch": {"singleHeader": {"name": "content-type"}},
+        # SingleHeader is JSON to CloudFormation: CDK passes its keys as written.
+        "fieldToMatch": {"singleHeader": {"Name": "content-type"}},
         "positionalConstraint": "STARTS_WITH",
         "searchString": FORM_TYPE,
         "textTransformations": [{"priority": 0, "type": "LOWERCASE"}],

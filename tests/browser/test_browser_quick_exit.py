@@ -51,3 +51,15 @@ def test_quick_exit_leaves_no_way_back_to_the_page(page: Page, neutral_site: lis
     page.wait_for_url(NEUTRAL_URL)
     page.go_back()
     assert not page.url.endswith("/en/report/")
+
+
+def test_shift_three_times_does_not_leave_the_staff_inbox(
+    page: Page, neutral_site: list[str]
+) -> None:
+    # The API persons type capitals; the inbox has no quick exit (test_browser_help_bar.py).
+    page.goto("/en/inbox/")
+    for _ in range(3):
+        page.keyboard.press("Shift")
+    page.wait_for_timeout(500)
+    assert page.url.endswith("/en/inbox/")
+    assert neutral_site == []

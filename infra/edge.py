@@ -14,22 +14,43 @@ from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
+from reportdesk.runtime import rate_limited
+from reportdesk.runtime.http_io import FORM_TYPE
 
 from infra.alarms import ROLE_EVENTS, api_calls, role_names
 from infra.config import WAF_WINDOW_SECONDS, Config
 
 EDGE_REGION = "us-east-1"
-# AWS WAF's answer past a rate limit: the form shows "try again later" for 429.
-RATE_LIMITED = wafv2.CfnWebACL.BlockActionProperty(
-    custom_response=wafv2.CfnWebACL.CustomResponseProperty(
-        response_code=429,
-        response_headers=[
-            wafv2.CfnWebACL.CustomHTTPHeaderProperty(
-                name="Retry-After", value=str(WAF_WINDOW_SECONDS)
+# Past a per-IP limit a rate rule only labels the request (a rate-based rule labels only while it
+# limits); the two rules after them block it with an answer its sender can read (429, texts from
+# reportdesk/runtime/rate_limited.py): a page for a form posted without JavaScript, JSON else.
+RATE_LIMITED_LABEL = "reportdesk:rate-limited"
+PAGE_BODY = "too-many-page"
+JSON_BODY = "too-many-json"
+RESPONSE_BODIES = {
+    PAGE_BODY: wafv2.CfnWebACL.CustomResponseBodyProperty(
+        content_type="TEXT_HTML", content=rate_limited.html_body()
+    ),
+    JSON_BODY: wafv2.CfnWebACL.CustomResponseBodyProperty(
+        content_type="APPLICATION_JSON", content=rate_limited.json_body()
+    ),
+}
+
+
+def _too_many(body: str) -> wafv2.CfnWebACL.RuleActionProperty:
+    return wafv2.CfnWebACL.RuleActionProperty(
+        block=wafv2.CfnWebACL.BlockActionProperty(
+            custom_response=wafv2.CfnWebACL.CustomResponseProperty(
+                response_code=429,
+                custom_response_body_key=body,
+                response_headers=[
+                    wafv2.CfnWebACL.CustomHTTPHeaderProperty(
+                        name="Retry-After", value=str(WAF_WINDOW_SECONDS)
+                    )
+                ],
             )
-        ],
+        )
     )
-)
 
 
 def _visibility(name: str) -> wafv2.CfnWebACL.VisibilityConfigProperty:
@@ -77,6 +98,19 @@ WRITES = {
 }
 
 
+RATE_LIMITED = {"labelMatchStatement": {"scope": "LABEL", "key": RATE_LIMITED_LABEL}}
+# A form posted without JavaScript, told apart as the API does (runtime/http_io.is_form).
+FORM_POST = {
+    "byteMatchStatement": {
+        # SingleHeader is JSON to CloudFormation: CDK passes its keys as written.
+        "fieldToMatch": {"singleHeader": {"Name": "content-type"}},
+        "positionalConstraint": "STARTS_WITH",
+        "searchString": FORM_TYPE,
+        "textTransformations": [{"priority": 0, "type": "LOWERCASE"}],
+    }
+}
+
+
 def _per_ip(limit: int, scope: dict[str, Any]) -> dict[str, Any]:
     return {
         "rateBasedStatement": {
@@ -86,6 +120,20 @@ def _per_ip(limit: int, scope: dict[str, Any]) -> dict[str, Any]:
             "scopeDownStatement": scope,
         }
     }
+
+
+def _rate_rule(
+    acl: str, name: str, priority: int, statement: dict[str, Any]
+) -> wafv2.CfnWebACL.RuleProperty:
+    """Counts, and labels the requests of an address over its limit (blocked further down)."""
+    return wafv2.CfnWebACL.RuleProperty(
+        name=name,
+        priority=priority,
+        statement=statement,
+        action=wafv2.CfnWebACL.RuleActionProperty(count={}),
+        rule_labels=[wafv2.CfnWebACL.LabelProperty(name=RATE_LIMITED_LABEL)],
+        visibility_config=_visibility(f"{acl}-{name}"),
+    )
 
 
 class EdgeStack(Stack):
@@ -104,6 +152,7 @@ class EdgeStack(Stack):
             scope="CLOUDFRONT",
             default_action=wafv2.CfnWebACL.DefaultActionProperty(allow={}),
             visibility_config=_visibility(name),
+            custom_response_bodies=RESPONSE_BODIES,
             rules=[
                 wafv2.CfnWebACL.RuleProperty(
                     name="IpReputation",
@@ -117,19 +166,26 @@ class EdgeStack(Stack):
                     override_action=wafv2.CfnWebACL.OverrideActionProperty(none={}),
                     visibility_config=_visibility(f"{name}-IpReputation"),
                 ),
-                wafv2.CfnWebACL.RuleProperty(
-                    name="WritesPerIp",
-                    priority=1,
-                    statement=_per_ip(config.waf_write_limit, WRITES),
-                    action=wafv2.CfnWebACL.RuleActionProperty(block=RATE_LIMITED),
-                    visibility_config=_visibility(f"{name}-WritesPerIp"),
+                _rate_rule(name, "WritesPerIp", 1, _per_ip(config.waf_write_limit, WRITES)),
+                _rate_rule(
+                    name,
+                    "ApiPerIp",
+                    2,
+                    _per_ip(config.waf_api_limit, _path("STARTS_WITH", "/api/")),
                 ),
                 wafv2.CfnWebACL.RuleProperty(
-                    name="ApiPerIp",
-                    priority=2,
-                    statement=_per_ip(config.waf_api_limit, _path("STARTS_WITH", "/api/")),
-                    action=wafv2.CfnWebACL.RuleActionProperty(block=RATE_LIMITED),
-                    visibility_config=_visibility(f"{name}-ApiPerIp"),
+                    name="TooManyFormPosts",
+                    priority=3,
+                    statement={"andStatement": {"statements": [RATE_LIMITED, FORM_POST]}},
+                    action=_too_many(PAGE_BODY),
+                    visibility_config=_visibility(f"{name}-TooManyFormPosts"),
+                ),
+                wafv2.CfnWebACL.RuleProperty(
+                    name="TooManyRequests",
+                    priority=4,
+                    statement=RATE_LIMITED,
+                    action=_too_many(JSON_BODY),
+                    visibility_config=_visibility(f"{name}-TooManyRequests"),
                 ),
             ],
         )

@@ -1,5 +1,6 @@
 """Bundle the Lambda code without Docker: arm64 / Python 3.13 wheels plus `functions/reportdesk`,
-without what only the `api-inbox` command line uses (`reportdesk/cli`, `rich`).
+without what only the `api-inbox` command line uses (`reportdesk/cli`, `rich`). The wheels are
+those of requirements/runtime.lock, each file checked against the lock's hashes.
 
 Usage: python -m infra.package [TARGET_DIR] (default build/lambda). The CDK app runs the same
 bundling through `LocalBundling` when it deploys.
@@ -10,7 +11,6 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +20,10 @@ from aws_cdk import ILocalBundling
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "functions"
 DEFAULT_TARGET = ROOT / "build" / "lambda"
+# The runtime dependencies with their hashes (`make lock`), from pyproject.toml's `dependencies`.
+LOCK = ROOT / "requirements" / "runtime.lock"
 # Only the api-inbox command line uses these; the functions never import them. `rich` is the `cli`
-# extra of pyproject.toml, so it is not among the dependencies anyway; this is a second guard.
+# extra of pyproject.toml, so it is not in the runtime lock anyway; this is a second guard.
 NOT_IN_LAMBDA = frozenset({"rich"})
 NOT_IN_LAMBDA_PACKAGES = frozenset({"cli"})
 # The Lambda runtime: keep in step with `RUNTIME` and `ARCHITECTURE` in infra/functions.py.
@@ -33,11 +35,29 @@ PIP_PLATFORM = (
 )
 
 
-def requirements(pyproject: Path = ROOT / "pyproject.toml") -> list[str]:
-    """The exact runtime pins from pyproject.toml that the functions need."""
-    project = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]
-    pins: list[str] = project["dependencies"]
-    return [pin for pin in pins if pin.split("==")[0].lower() not in NOT_IN_LAMBDA]
+def locked(lock: Path = LOCK) -> list[str]:
+    """The names of the packages the lock pins (its lines `name==version ...`)."""
+    names = (line.split("==", 1)[0] for line in lock.read_text(encoding="utf-8").splitlines())
+    return [name.strip().lower() for name in names if name[:1].isalnum()]
+
+
+def pip_command(target: Path, lock: Path = LOCK) -> list[str]:
+    """pip installing the lock's wheels for the Lambda runtime into `target`. With
+    `--require-hashes` every file must match a hash of the lock, and every dependency pip finds
+    must be in the lock (pinned, with hashes), or the install stops."""
+    return [
+        sys.executable,
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        "--no-compile",
+        "--require-hashes",
+        *PIP_PLATFORM,
+        f"--target={target}",
+        f"--requirement={lock}",
+    ]
 
 
 def bundle(target: Path) -> None:
@@ -46,23 +66,12 @@ def bundle(target: Path) -> None:
     boto3 is in the Lambda runtime too; bundling the pinned one keeps Lambda on the version the
     tests ran with.
     """
+    wrong = NOT_IN_LAMBDA & set(locked())
+    if wrong:
+        raise ValueError(f"{LOCK} pins {sorted(wrong)}: only the command line uses them")
     target.mkdir(parents=True, exist_ok=True)
-    subprocess.run(  # noqa: S603 (our own interpreter, arguments from pyproject.toml)
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            "--no-compile",
-            *PIP_PLATFORM,
-            f"--constraint={ROOT / 'constraints.txt'}",
-            f"--target={target}",
-            *requirements(),
-        ],
-        check=True,
-    )
+    # Our own interpreter, arguments from this module and the lock.
+    subprocess.run(pip_command(target), check=True)  # noqa: S603
     copy_source(target)
 
 

@@ -27,7 +27,7 @@ from reportdesk.core.texts import TEXTS, text
 from reportdesk.followup import page as followup_page
 from reportdesk.intake import challenge
 from reportdesk.intake import page as intake_page
-from reportdesk.runtime import answer_template
+from reportdesk.runtime import answer_template, rate_limited
 from reportdesk.runtime.answer_template import Values
 
 MARKER: Final = re.compile(r"<!-- (report-form|my-report|inbox) -->")
@@ -145,7 +145,8 @@ def my_report(language: str) -> Built:
         "language": language,
         "read_url": routes.FOLLOWUP_READ_PATH,
         "messages_url": routes.FOLLOWUP_MESSAGES_PATH,
-        "texts": texts(language, ("followup.",)),
+        # With the text for AWS WAF's rate limit answer, which carries its code alone.
+        "texts": texts(language, ("followup.",), (rate_limited.TEXT_KEY,)),
         "rules": {"message_min": model.MESSAGE_MIN, "message_max": model.MESSAGE_MAX},
     }
     answers = {

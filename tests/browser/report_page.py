@@ -16,6 +16,8 @@ from reportdesk.intake.challenge import MIN_FILL_SECONDS
 from tests.local.local_process import SITE, LocalServer
 
 REPORT_PATH = {"nl": "/report/", "fr": "/fr/report/", "en": "/en/report/"}
+# The API persons' page: without the children's quick exit and help bar (docs/inbox.*.md).
+INBOX_PATHS = ("/inbox/", "/fr/inbox/", "/en/inbox/")
 TITLE_PREFIX = {"nl": "Fout: ", "fr": "Erreur : ", "en": "Error: "}
 # axe-core as shipped in the axe-playwright-python package.
 AXE_SOURCE = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text()

@@ -6,6 +6,8 @@ import json
 
 import pytest
 from playwright.sync_api import Browser, Page, Route
+from reportdesk.core.texts import text
+from reportdesk.runtime import rate_limited
 
 from tests.browser.report_page import (
     LANGUAGES,
@@ -17,6 +19,10 @@ from tests.browser.report_page import (
 from tests.local.local_process import LocalServer
 
 SUMMARY = ".report-form__error-summary"
+
+
+def too_many(route: Route) -> None:
+    route.fulfill(status=429, content_type="application/json", body=rate_limited.json_body())
 
 
 def send(page: Page) -> None:
@@ -112,6 +118,17 @@ def test_errors_found_by_the_report_api_are_shown_the_same_way(page: Page) -> No
     assert page.get_attribute(f"{SUMMARY} a", "href") == "#message"
     assert "au moins 10 caractères" in (page.text_content("#message-error") or "")
     assert page.input_value("#message") == "Quelqu'un me fait peur au camp."
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_waf_rate_limit_is_told_in_the_pages_language(page: Page, language: str) -> None:
+    # AWS WAF's 429 (infra/edge.py) carries the error code alone: the page has the words for it.
+    page.route("**/api/reports", too_many)
+    open_report_page(page, language)
+    page.fill("#message", "Iemand op kamp doet mij pijn.")
+    send(page)
+    assert text(rate_limited.TEXT_KEY, language) in (page.text_content(SUMMARY) or "")
+    assert page.input_value("#message") == "Iemand op kamp doet mij pijn."
 
 
 def test_field_reached_from_the_summary_shows_its_label_below_the_header(page: Page) -> None:

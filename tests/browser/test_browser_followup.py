@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page
+from reportdesk.core.texts import text
+from reportdesk.runtime import rate_limited
 
 from tests.browser.report_page import (
     LANGUAGES,
@@ -129,6 +131,21 @@ def test_wrong_code_is_told_plainly_on_the_page(page: Page) -> None:
     page.wait_for_selector("#code-error:not([hidden])")
     assert "We cannot find a report with this code." in (page.text_content("#code-error") or "")
     assert page.is_hidden("#my-report-thread")
+
+
+def test_the_waf_rate_limit_is_told_in_the_pages_language(page: Page) -> None:
+    # AWS WAF's 429 (infra/edge.py) carries the error code alone: the page has the words for it.
+    page.route(
+        "**/api/followup/read",
+        lambda route: route.fulfill(
+            status=429, content_type="application/json", body=rate_limited.json_body()
+        ),
+    )
+    page.goto(MY_REPORT_PATH["fr"])
+    page.fill("#code", "ABCD-EFGH-JKMN")
+    page.click('#my-report-read button[type="submit"]')
+    page.wait_for_selector("#code-error:not([hidden])")
+    assert text(rate_limited.TEXT_KEY, "fr") in (page.text_content("#code-error") or "")
 
 
 def test_thread_view_and_thread_page_have_no_accessibility_violations(

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Locator, Page
 
-from tests.browser.report_page import axe_violations, new_context, site_pages
+from tests.browser.report_page import INBOX_PATHS, axe_violations, new_context, site_pages
 from tests.local.local_process import LocalServer
 
 SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
@@ -60,7 +60,11 @@ def sized_page(request: pytest.FixtureRequest, browser: Browser, server: LocalSe
     return context.new_page()
 
 
-@pytest.mark.parametrize("path", [*site_pages(), NOT_FOUND])
+# Every page a child may see: not the API persons' inbox, which has neither bar nor quick exit.
+CHILDREN_PAGES = [path for path in site_pages() if path not in INBOX_PATHS]
+
+
+@pytest.mark.parametrize("path", [*CHILDREN_PAGES, NOT_FOUND])
 def test_report_form_and_urgent_help_are_one_tap_away(sized_page: Page, path: str) -> None:
     page = sized_page
     page.goto(path)
@@ -134,3 +138,13 @@ def test_help_bar_passes_axe_at_both_sizes(sized_page: Page, path: str) -> None:
     sized_page.goto(path)
     violations = axe_violations(sized_page)
     assert not violations, "\n".join(violations)
+
+
+@pytest.mark.parametrize("path", INBOX_PATHS)
+def test_the_staff_inbox_has_neither_the_help_bar_nor_the_quick_exit(page: Page, path: str) -> None:
+    page.goto(path)
+    page.locator('[data-module="inbox"]').wait_for(state="attached")
+    assert page.locator("[data-help-bar]").count() == 0
+    assert page.locator("[data-quick-exit], .quick-exit__hint").count() == 0
+    # The skip link stays.
+    assert page.locator('a.md-skip[href="#text"]').count() == 1

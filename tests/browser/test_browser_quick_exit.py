@@ -26,6 +26,11 @@ def neutral_site(page: Page) -> list[str]:
     return left
 
 
+def press_shift_three_times(page: Page) -> None:
+    for _ in range(3):
+        page.keyboard.press("Shift")
+
+
 def test_quick_exit_button_leaves_for_the_neutral_site(page: Page, neutral_site: list[str]) -> None:
     page.goto("/en/report/")
     page.fill("#message", "something private")
@@ -38,8 +43,7 @@ def test_pressing_shift_three_times_leaves_for_the_neutral_site(
     page: Page, neutral_site: list[str]
 ) -> None:
     page.goto("/fr/")
-    for _ in range(3):
-        page.keyboard.press("Shift")
+    press_shift_three_times(page)
     page.wait_for_url(NEUTRAL_URL)
     assert neutral_site == [NEUTRAL_URL]
 
@@ -51,3 +55,14 @@ def test_quick_exit_leaves_no_way_back_to_the_page(page: Page, neutral_site: lis
     page.wait_for_url(NEUTRAL_URL)
     page.go_back()
     assert not page.url.endswith("/en/report/")
+
+
+def test_shift_three_times_does_not_leave_the_staff_inbox(
+    page: Page, neutral_site: list[str]
+) -> None:
+    # The API persons type capitals; the inbox has no quick exit (test_browser_help_bar.py).
+    page.goto("/en/inbox/")
+    press_shift_three_times(page)
+    page.wait_for_timeout(500)
+    assert page.url.endswith("/en/inbox/")
+    assert neutral_site == []

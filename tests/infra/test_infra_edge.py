@@ -7,9 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 from conftest import Synth
+from reportdesk.runtime import rate_limited
 from test_infra_stack import as_list, by_path, distribution, function, role_statements
 
 from infra.config import CONFIG_DIR, STAGE_HEADROOM_CLIENTS, WAF_WINDOW_SECONDS
+from infra.edge import RATE_LIMITED_LABEL
 
 
 def web_acl(synth: Synth) -> dict[str, Any]:
@@ -63,7 +65,9 @@ def rate_rule(synth: Synth, name: str) -> dict[str, Any]:
     statement: dict[str, Any] = rule["Statement"]["RateBasedStatement"]
     assert statement["AggregateKeyType"] == "IP"
     assert statement["EvaluationWindowSec"] == WAF_WINDOW_SECONDS
-    assert rule["Action"]["Block"]["CustomResponse"]["ResponseCode"] == 429
+    # It labels an address over its limit; the TooMany rules block it with a readable answer.
+    assert rule["Action"] == {"Count": {}}
+    assert rule["RuleLabels"] == [{"Name": RATE_LIMITED_LABEL}]
     return statement
 
 
@@ -85,6 +89,55 @@ def test_reports_and_followup_writes_have_a_tighter_per_ip_limit(synth: Synth) -
     ]
     # Evaluated before the general limit, so a write flood is counted by both.
     assert rules(synth)["WritesPerIp"]["Priority"] < rules(synth)["ApiPerIp"]["Priority"]
+
+
+def too_many(synth: Synth, name: str) -> tuple[dict[str, Any], str, dict[str, str]]:
+    """A blocking rule's statement, and the content type and headers of its 429 answer."""
+    rule = rules(synth)[name]
+    response = rule["Action"]["Block"]["CustomResponse"]
+    assert response["ResponseCode"] == 429
+    body = web_acl(synth)["CustomResponseBodies"][response["CustomResponseBodyKey"]]
+    headers = {h["Name"]: h["Value"] for h in response["ResponseHeaders"]}
+    assert rule["Priority"] > max(rules(synth)[r]["Priority"] for r in ("WritesPerIp", "ApiPerIp"))
+    return rule["Statement"], body["ContentType"], {"Content": body["Content"], **headers}
+
+
+LABELLED = {"LabelMatchStatement": {"Scope": "LABEL", "Key": RATE_LIMITED_LABEL}}
+
+
+def test_a_form_posted_without_javascript_past_a_limit_gets_a_page_in_every_language(
+    synth: Synth,
+) -> None:
+    statement, content_type, answer = too_many(synth, "TooManyFormPosts")
+    labelled, form = statement["AndStatement"]["Statements"]
+    assert labelled == LABELLED
+    assert form["ByteMatchStatement"]["FieldToMatch"] == {"SingleHeader": {"Name": "content-type"}}
+    assert form["ByteMatchStatement"]["PositionalConstraint"] == "STARTS_WITH"
+    assert form["ByteMatchStatement"]["SearchString"] == "application/x-www-form-urlencoded"
+    assert form["ByteMatchStatement"]["TextTransformations"] == [
+        {"Priority": 0, "Type": "LOWERCASE"}
+    ]
+    assert content_type == "TEXT_HTML"
+    assert answer == {"Content": rate_limited.html_body(), "Retry-After": str(WAF_WINDOW_SECONDS)}
+
+
+def test_every_other_request_past_a_limit_gets_the_apis_error_code(synth: Synth) -> None:
+    statement, content_type, answer = too_many(synth, "TooManyRequests")
+    assert statement == LABELLED
+    assert content_type == "APPLICATION_JSON"
+    assert answer == {"Content": rate_limited.json_body(), "Retry-After": str(WAF_WINDOW_SECONDS)}
+    # After the page's rule: a form post gets the page, not JSON.
+    assert (
+        rules(synth)["TooManyFormPosts"]["Priority"] < rules(synth)["TooManyRequests"]["Priority"]
+    )
+
+
+def test_only_the_rate_rules_block_or_label(synth: Synth) -> None:
+    # Nothing else may set the label the TooMany rules block on, and nothing else blocks.
+    labelling = {name for name, rule in rules(synth).items() if rule.get("RuleLabels")}
+    blocking = {name for name, rule in rules(synth).items() if "Block" in rule.get("Action", {})}
+    assert labelling == {"WritesPerIp", "ApiPerIp"}
+    assert blocking == {"TooManyFormPosts", "TooManyRequests"}
 
 
 def test_waf_keeps_no_sample_of_children_s_requests(synth: Synth) -> None:

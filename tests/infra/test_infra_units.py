@@ -7,17 +7,26 @@ from pathlib import Path
 
 import pytest
 
+from infra import package
 from infra.notifications import MAILER_WRITES
-from infra.package import requirements
 from infra.website import HeaderError, response_headers
 
 
 def test_lambda_bundle_takes_every_runtime_pin_but_the_cli_ones() -> None:
-    pins = requirements()
-    names = {pin.split("==")[0] for pin in pins}
+    names = set(package.locked())
     assert "rich" not in names
     assert {"aws-lambda-powertools", "aws-encryption-sdk", "altcha", "pydantic", "tzdata"} <= names
-    assert all("==" in pin for pin in pins)
+
+
+def test_pip_installs_the_lock_and_checks_every_hash(tmp_path: Path) -> None:
+    command = package.pip_command(tmp_path)
+    assert command[1:4] == ["-m", "pip", "install"]
+    assert "--require-hashes" in command
+    assert f"--requirement={package.LOCK}" in command
+    assert set(package.PIP_PLATFORM) <= set(command)
+    assert f"--target={tmp_path}" in command
+    # Nothing besides the lock: a name here would be installed without a hash to check.
+    assert [arg for arg in command[4:] if not arg.startswith("--")] == []
 
 
 def test_hsts_that_cloudfront_cannot_express_is_refused() -> None:

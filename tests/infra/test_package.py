@@ -1,10 +1,12 @@
 """The Lambda bundle holds only what the functions import: not the `api-inbox` command line
-(`reportdesk/cli`) and not `rich`, which only the command line uses.
+(`reportdesk/cli`) and not `rich`, which only the command line uses. Its wheels are those of
+requirements/runtime.lock, each checked against the lock's hashes.
 """
 
 from __future__ import annotations
 
 import ast
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -45,8 +47,14 @@ def _imported(tree: Path) -> Iterator[tuple[Path, str]]:
                 yield from ((file, f"{node.module}.{alias.name}") for alias in node.names)
 
 
-def test_the_requirements_have_no_rich() -> None:
-    assert not [pin for pin in package.requirements() if pin.lower().startswith("rich")]
+def test_a_wheel_that_does_not_match_the_lock_is_refused(tmp_path: Path) -> None:
+    lock = tmp_path / "tampered.lock"
+    lock.write_text(f"six==1.17.0 --hash=sha256:{'0' * 64}\n", encoding="utf-8")
+    command = package.pip_command(tmp_path / "lambda", lock)
+    refused = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
+    assert refused.returncode != 0
+    assert "DO NOT MATCH THE HASHES" in refused.stderr
+    assert not list((tmp_path / "lambda").glob("six*"))
 
 
 def test_rich_is_the_cli_extra_and_not_a_dependency() -> None:

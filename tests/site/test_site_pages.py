@@ -9,7 +9,15 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from reportdesk.core.texts import LANGUAGES
-from site_pages import CONFIG, LANGUAGES_PREFIX, PAGES, Page, page_path, parse_page
+from site_pages import (
+    CONFIG,
+    LANGUAGES_PREFIX,
+    PAGES,
+    STAFF_PAGES,
+    Page,
+    page_path,
+    parse_page,
+)
 
 EXTRA = CONFIG["extra"]
 ALL_PAGES = [(stem, language) for stem in PAGES for language in LANGUAGES]
@@ -48,6 +56,20 @@ def test_page_has_a_labelled_quick_exit_that_works_without_javascript(
     assert len(links) == 1
     assert links[0]["href"] == EXTRA["quick_exit_url"]
     assert "noreferrer" in links[0]["rel"].split()
+
+
+@pytest.mark.parametrize("stem", STAFF_PAGES)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_staff_pages_have_no_quick_exit_and_no_help_bar_but_the_skip_link(
+    site: Path, stem: str, language: str
+) -> None:
+    page = parse_page(page_path(site, stem, language))
+    assert quick_exit(page) == []
+    classes = [e.attrs.get("class", "").split() for e in page.elements]
+    assert not [c for c in classes if {"quick-exit__hint", "site-help-bar"} & set(c)]
+    assert not [e for e in page.elements if "data-help-bar" in e.attrs]
+    skip = [e.attrs["href"] for e in page.elements if "md-skip" in e.attrs.get("class", "")]
+    assert skip == ["#text"]
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

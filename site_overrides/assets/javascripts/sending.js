@@ -1,6 +1,6 @@
 // Sending a report as JSON, as the report API's contract says: the form's values, the proof of
 // work, and a submission id made once per page, so a retry after a lost answer is stored once.
-import { postJson } from "./shared.js";
+import { errorMessage, postJson } from "./shared.js";
 
 export function newSubmissionId() {
   if (window.crypto && crypto.randomUUID) {
@@ -67,7 +67,13 @@ export function sendReport(form, report, t) {
     if (answer.ok && body && body.reference) {
       return body;
     }
-    var errors = body && body.errors && body.errors.length ? body.errors : null;
-    return { errors: errors || [{ field: null, message: t("error.request.unavailable") }] };
+    var errors = ((body && body.errors) || [])
+      .map(function (error) {
+        return { field: error.field, message: errorMessage(error, t) };
+      })
+      .filter(function (error) {
+        return error.message;
+      });
+    return { errors: errors.length ? errors : [{ field: null, message: t("error.request.unavailable") }] };
   });
 }

@@ -53,10 +53,17 @@ export function postJson(url, body, credentials) {
   });
 }
 
+// An API error's message; without one, the page's text for its code, `error.<field>.<code>`
+// (AWS WAF's 429 carries the code alone: it cannot know the page's language,
+// reportdesk/runtime/rate_limited.py), else "".
+export function errorMessage(error, t) {
+  return error.message || (error.code ? t("error." + error.field + "." + error.code) : "");
+}
+
 // The first error message of an API answer, or the text of `fallbackKey`.
 export function answerError(answer, t, fallbackKey) {
   var errors = answer.body && answer.body.errors;
-  return errors && errors.length && errors[0].message ? errors[0].message : t(fallbackKey);
+  return (errors && errors.length && errorMessage(errors[0], t)) || t(fallbackKey);
 }
 
 // A button that is working: announced through the form's status line, pressed again in vain.

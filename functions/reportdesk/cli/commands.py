@@ -12,19 +12,25 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Final, cast
 
 from rich.console import Console
 from rich.text import Text
 
 from reportdesk.cases import audit
+from reportdesk.cases.state import STATUSES, Status
 from reportdesk.cases.store import Cases, StoredReport
 from reportdesk.cli import render
 from reportdesk.cli.settings import InboxError, Settings
 from reportdesk.core import clock
-from reportdesk.core.layout import report_id_from_key
 from reportdesk.core.reference import normalise_reference, reference_for
 from reportdesk.core.s3 import StorageUnavailable
+
+# What `mark` sets: the web inbox's statuses (`new` is only where a report starts).
+MARKABLE: Final = tuple(status for status in STATUSES if status != "new")
+# Older api-inbox versions had only `open` and `handled`; `list --status open` still means every
+# report not handled yet.
+OPEN: Final = "open"
 
 
 @dataclass
@@ -49,7 +55,9 @@ def console() -> Console | None:
 def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
     reports = ctx.cases.all()
     rows = [report.row for report in reports]
-    if args.status:
+    if args.status == OPEN:
+        rows = [row for row in rows if row.status != "handled"]
+    elif args.status:
         rows = [row for row in rows if row.status == args.status]
     if args.since:
         rows = [
@@ -66,32 +74,40 @@ def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-def _record(ctx: Context, action: audit.Action, stored: StoredReport) -> None:
-    """Add to the access record before anything is decrypted: no record, no access."""
+def _record(
+    ctx: Context,
+    action: audit.Action,
+    stored: StoredReport,
+    now: datetime,
+    detail: str | None = None,
+) -> None:
+    """Add to the access record before anything is decrypted or changed: no record, no access."""
     if not ctx.settings.audit_bucket:
         raise InboxError(
             "no access record configured (AUDIT_BUCKET, or audit_bucket in the config file): "
-            "every report opened must be on record"
+            "every report opened or changed must be on record"
         )
     try:
         audit.append(
             ctx.cases.s3,
             ctx.settings.audit_bucket,
             action,
-            stored.row.report_id,
-            stored.row.reference,
+            stored.report_id,
+            stored.reference,
             ctx.actor(),
-            now=datetime.now(UTC),
+            now=now,
+            detail=detail,
         )
     except StorageUnavailable:
-        raise InboxError("could not add to the access record; nothing was decrypted") from None
+        undone = "decrypted" if action in ("open", "export") else "changed"
+        raise InboxError(f"could not add to the access record; nothing was {undone}") from None
 
 
 def _open_report(
     ctx: Context, reference: str, action: audit.Action = "open"
 ) -> tuple[StoredReport, dict[str, Any]]:
     stored = ctx.cases.find(reference)
-    _record(ctx, action, stored)
+    _record(ctx, action, stored, datetime.now(UTC))
     return stored, ctx.cases.document(stored)
 
 
@@ -177,10 +193,26 @@ def cmd_reply(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+def _markable(word: str) -> Status:
+    """The status `mark` was given; InboxError saying what to type instead of an older word."""
+    if word == OPEN:
+        raise InboxError(
+            f"{OPEN!r} is no longer a status: to reopen a report, mark it read or in_progress "
+            "(the statuses of the web inbox)"
+        )
+    if word not in MARKABLE:
+        raise InboxError(f"{word[:32]!r} is not a status: use {', '.join(MARKABLE)}")
+    return cast(Status, word)
+
+
 def cmd_mark(ctx: Context, args: argparse.Namespace) -> int:
+    """Change the status the web inbox, the reminders and the child's page show, on record."""
+    status = _markable(args.status)
     stored = ctx.cases.find(args.reference)
-    ctx.cases.set_status(stored, args.status)
-    ctx.out(f"{stored.row.reference} is now {args.status}.\n")
+    now = datetime.now(UTC)
+    _record(ctx, "status", stored, now, detail=status)
+    ctx.cases.set_status(stored, status, now)
+    ctx.out(f"{stored.reference} is now {status}.\n")
     return 0
 
 
@@ -257,8 +289,7 @@ def cmd_audit(ctx: Context, args: argparse.Namespace) -> int:
         wanted = normalise_reference(args.reference)
         if wanted is None:
             raise InboxError(f"{args.reference!r} is not a report reference (like ABCD-1234)")
-        ids = [report_id_from_key(key) for key in ctx.cases.keys()]  # noqa: SIM118 -- S3 keys
-        known = [i for i in ids if i and reference_for(i) == wanted]
+        known = [i for i in ctx.cases.report_keys() if reference_for(i) == wanted]
         # A deleted report keeps its record, but its id is no longer among the reports.
         if known:
             entries = audit.entries(ctx.cases.s3, bucket, known[0])

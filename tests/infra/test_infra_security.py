@@ -12,6 +12,7 @@ from typing import Any
 from aws_cdk import App, Stack
 from conftest import Synth
 from test_infra_stack import (
+    INTAKE,
     READERS,
     actions,
     as_list,
@@ -309,7 +310,7 @@ def test_delete_role_reads_the_status_and_deletes_the_case_state_only(synth: Syn
 
 def test_no_role_writes_or_reads_object_tags(synth: Synth) -> None:
     # A report's status is its case state; the old `status` tag is read by nothing any more.
-    for role in (READERS, DELETE):
+    for role in (READERS, DELETE, INTAKE):
         assert not {a for a in actions(role_statements(synth, role)) if "Tagging" in a}, role
 
 

@@ -36,6 +36,10 @@ def web_inbox(resources: Resources) -> actions.Store:
     )
 
 
+def set_in_web_inbox(resources: Resources, reference: str, status: str) -> None:
+    actions.set_status(web_inbox(resources), reference, status, WEB_READER, datetime.now(UTC))
+
+
 def web_row(resources: Resources, reference: str) -> dict[str, object]:
     rows = actions.list_reports(web_inbox(resources), datetime.now(UTC))
     return next(row for row in rows if row["reference"] == reference)
@@ -74,9 +78,7 @@ def test_the_list_shows_a_status_set_in_the_web_inbox(
     store_report: StoreReport, inbox: Inbox, resources: Resources
 ) -> None:
     report = store_report()
-    actions.set_status(
-        web_inbox(resources), report.reference, "in_progress", WEB_READER, datetime.now(UTC)
-    )
+    set_in_web_inbox(resources, report.reference, "in_progress")
 
     assert listed_status(inbox, report.reference) == "in_progress"
     line = next(line for line in inbox("list").out.splitlines() if report.reference in line)
@@ -87,9 +89,7 @@ def test_show_says_the_status_set_in_the_web_inbox(
     store_report: StoreReport, inbox: Inbox, resources: Resources
 ) -> None:
     report = store_report()
-    actions.set_status(
-        web_inbox(resources), report.reference, "handled", WEB_READER, datetime.now(UTC)
-    )
+    set_in_web_inbox(resources, report.reference, "handled")
 
     head = inbox("show", report.reference).out.split("\n\n")[0]
 

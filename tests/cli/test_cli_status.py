@@ -13,6 +13,7 @@ from reportdesk.cases import actions, audit
 from reportdesk.cases import state as casestate
 from reportdesk.cases.retention import expiry_day, moment
 from reportdesk.core.clock import brussels_date
+from reportdesk.followup import store as followup_store
 from reportdesk.reminders import rules
 from reportdesk.reminders.store import load_cases
 
@@ -94,6 +95,64 @@ def test_show_says_the_status_set_in_the_web_inbox(
     head = inbox("show", report.reference).out.split("\n\n")[0]
 
     assert head.splitlines()[-1].split() == ["Status", "handled"]
+
+
+def test_show_makes_a_new_report_read_as_the_web_inbox_does(
+    store_report: StoreReport, inbox: Inbox, resources: Resources
+) -> None:
+    report = store_report()
+
+    head = inbox("show", report.reference).out.split("\n\n")[0]
+
+    assert head.splitlines()[-1].split() == ["Status", "read"]
+    assert web_row(resources, report.reference)["status"] == "read"
+    inbox("show", report.reference, "--json")
+    assert [c.status for c in case_of(resources, report.report_id).history] == ["read"]
+
+
+def test_show_leaves_a_status_set_before_as_it_is(
+    store_report: StoreReport, inbox: Inbox, resources: Resources
+) -> None:
+    report = store_report()
+    inbox("mark", report.reference, "in_progress")
+
+    inbox("show", report.reference)
+
+    assert case_of(resources, report.report_id).status == "in_progress"
+
+
+def test_show_counts_the_childs_messages_as_read_in_the_web_inbox(
+    store_report: StoreReport, inbox: Inbox, resources: Resources
+) -> None:
+    report = store_report()
+    session = boto3.Session()
+    followup_store.store_entry(
+        session.client("s3"),
+        resources.reports_bucket,
+        "message",
+        report.report_id,
+        "Het is weer gebeurd.",
+        key_arn=resources.kms_key_arn,
+        botocore_session=session._session,
+        now=datetime.now(UTC),
+        metadata={},
+    )
+    assert web_row(resources, report.reference)["unread_messages"] == 1
+
+    assert "Het is weer gebeurd." in inbox("show", report.reference).out
+
+    assert web_row(resources, report.reference)["unread_messages"] == 0
+
+
+def test_a_show_that_cannot_decrypt_changes_nothing(
+    store_report: StoreReport, inbox: Inbox, resources: Resources
+) -> None:
+    other_key = boto3.client("kms").create_key()["KeyMetadata"]["Arn"]
+    report = store_report(key_arn=other_key)
+
+    assert inbox("show", report.reference).code == 1
+
+    assert case_of(resources, report.report_id).status == "new"
 
 
 def test_mark_in_progress_reopens_a_handled_report(

@@ -105,10 +105,10 @@ def list_reports(store: Store, now: datetime) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: (r["received_at"], r["reference"]), reverse=True)
 
 
-def _thread(store: Store, found: Found) -> list[dict[str, str]]:
+def _thread(store: Store, entries: list[followup_store.Entry]) -> list[dict[str, str]]:
     return [
         {"kind": entry.kind, "at": casestate.iso(entry.sent_at), "text": store.entry_text(entry)}
-        for entry in store.thread(found.report_id)
+        for entry in entries
     ]
 
 
@@ -145,16 +145,9 @@ def open_report(store: Store, typed: str, actor: audit.Actor, now: datetime) -> 
     found = store.find(typed)
     _record(store, found, actor, "open", now)
     document = store.document(found)
-    thread = _thread(store, found)
-
-    def opened(case: CaseState) -> CaseState:
-        seen = case.with_status("read", now, store.retention_days) if case.status == "new" else case
-        latest = max((e["at"] for e in thread if e["kind"] == "message"), default=None)
-        if latest and (seen.messages_read_until or "") < latest:
-            return replace(seen, messages_read_until=latest)
-        return seen
-
-    case = casestate.update(store.s3, store.bucket, found.report_id, opened)
+    entries = store.thread(found.report_id)
+    thread = _thread(store, entries)
+    case = store.mark_opened(found, entries, now)
     return {
         "reference": found.reference,
         "report": document,
@@ -237,7 +230,7 @@ def export(store: Store, typed: str, actor: audit.Actor, now: datetime) -> tuple
         if name not in {"message", "schema", "report_id", "submission_id", "reference"}:
             lines.append(f"{name}: {visible(value)}")
     lines += ["", "Message", "-------", visible(str(document.get("message", ""))), ""]
-    for entry in _thread(store, found):
+    for entry in _thread(store, store.thread(found.report_id)):
         who = "Reply" if entry["kind"] == "reply" else "Message from the reporter"
         lines += [f"{who}, {entry['at']}", "-" * 20, visible(entry["text"]), ""]
     return "\n".join(lines), f"report-{found.reference}.txt"

@@ -1,5 +1,6 @@
-"""Finding a report by the reference a person types, and decrypting it with its thread: the one
-way the web inbox (`cases.actions`) and api-inbox (`cases.store`) both do it.
+"""Finding a report by the reference a person types, decrypting it with its thread, and noting
+that it was opened: the one way the web inbox (`cases.actions`) and api-inbox (`cases.store`) both
+do it.
 
 Decryption goes through `reportdesk.core.crypto` only; AWS clients come in as fields. A report that
 cannot be found or trusted is a `CaseError` whose message says what to do; an AWS failure is
@@ -11,12 +12,15 @@ from __future__ import annotations
 import io
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Final
 
 from aws_encryption_sdk.exceptions import DecryptKeyError
 from aws_encryption_sdk.internal.formatting.deserialize import deserialize_header
 from botocore.exceptions import BotoCoreError, ClientError
 
+from reportdesk.cases import state as casestate
+from reportdesk.cases.state import CaseState
 from reportdesk.core import crypto
 from reportdesk.core.layout import REPORTS_PREFIX, report_id_from_key
 from reportdesk.core.reference import normalise_reference, reference_for
@@ -158,6 +162,15 @@ class Reports:
     def thread(self, report_id: str) -> list[followup_store.Entry]:
         """The replies and the reporter's messages after the report, oldest first."""
         return followup_store.thread(self.s3, self.bucket, report_id)
+
+    def mark_opened(
+        self, found: Found, thread: list[followup_store.Entry], now: datetime
+    ) -> CaseState:
+        """Note in the case state that the report and its `thread` were read at `now`."""
+        latest = max((entry.sent_at for entry in thread if entry.kind == "message"), default=None)
+        return casestate.mark_opened(
+            self.s3, self.bucket, found.report_id, casestate.iso(latest) if latest else None, now
+        )
 
     def entry_text(self, entry: followup_store.Entry) -> str:
         """The decrypted text of a reply or message; CaseError when it cannot be trusted."""

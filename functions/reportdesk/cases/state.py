@@ -177,6 +177,21 @@ def change_status(
     return update(s3, bucket, report_id, lambda case: case.with_status(status, now, retention_days))
 
 
+def mark_opened(
+    s3: Any, bucket: str, report_id: str, latest_message_at: str | None, now: datetime
+) -> CaseState:
+    """Someone opened the report at `now` (web inbox or api-inbox): a `new` case becomes `read`,
+    and the child's messages up to `latest_message_at` count as read."""
+
+    def opened(case: CaseState) -> CaseState:
+        seen = case.with_status("read", now, None) if case.status == "new" else case
+        if latest_message_at and (seen.messages_read_until or "") < latest_message_at:
+            return replace(seen, messages_read_until=latest_message_at)
+        return seen
+
+    return update(s3, bucket, report_id, opened)
+
+
 def delete(s3: Any, bucket: str, report_id: str) -> None:
     """Remove every version of the case object."""
     key = case_key(report_id)

@@ -12,19 +12,36 @@ from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Final
+from typing import Final, cast
 
 from reportdesk.cases import state as casestate
 from reportdesk.cases.delete import delete_every_trace
 from reportdesk.cases.reports import REPLY_MAX, CaseError, Found, Reports
-from reportdesk.cases.state import Status
+from reportdesk.cases.state import STATUSES, Status
 from reportdesk.core import clock
 from reportdesk.core.reference import reference_for
 from reportdesk.core.s3 import StorageUnavailable
 from reportdesk.followup import store as followup_store
 
+# What `mark` sets: the web inbox's statuses (`new` is only where a report starts).
+MARKABLE: Final = tuple(status for status in STATUSES if status != "new")
+# Older api-inbox versions had only `open` and `handled`; `list --status open` still means every
+# report not handled yet.
+OPEN: Final = "open"
 # Enough parallel requests to list a few thousand reports in seconds, few enough to be polite.
 _WORKERS: Final = 16
+
+
+def markable(word: str) -> Status:
+    """The status `mark` was given; CaseError saying what to type instead of an older word."""
+    if word == OPEN:
+        raise CaseError(
+            f"{OPEN!r} is no longer a status: to reopen a report, mark it read or in_progress "
+            "(the statuses of the web inbox)"
+        )
+    if word not in MARKABLE:
+        raise CaseError(f"{word[:32]!r} is not a status: use {', '.join(MARKABLE)}")
+    return cast(Status, word)
 
 
 @dataclass(frozen=True)

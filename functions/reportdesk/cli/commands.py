@@ -12,25 +12,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Final, cast
+from typing import Any
 
 from rich.console import Console
 from rich.text import Text
 
 from reportdesk.cases import audit
-from reportdesk.cases.state import STATUSES, Status
-from reportdesk.cases.store import Cases, StoredReport
+from reportdesk.cases.store import OPEN, Cases, StoredReport, markable
 from reportdesk.cli import render
 from reportdesk.cli.settings import InboxError, Settings
 from reportdesk.core import clock
 from reportdesk.core.reference import normalise_reference, reference_for
 from reportdesk.core.s3 import StorageUnavailable
-
-# What `mark` sets: the web inbox's statuses (`new` is only where a report starts).
-MARKABLE: Final = tuple(status for status in STATUSES if status != "new")
-# Older api-inbox versions had only `open` and `handled`; `list --status open` still means every
-# report not handled yet.
-OPEN: Final = "open"
+from reportdesk.followup.store import Entry
 
 
 @dataclass
@@ -111,12 +105,12 @@ def _open_report(
     return stored, ctx.cases.document(stored)
 
 
-def _show_thread(ctx: Context, report_id: str) -> None:
+def _show_thread(ctx: Context, thread: list[tuple[Entry, str]]) -> None:
     """The replies and the reporter's messages after the report, oldest first."""
-    for entry in ctx.cases.thread(report_id):
+    for entry, written in thread:
         who = "Reply sent to the reporter" if entry.kind == "reply" else "Message from the reporter"
         title = f"{who}, {render.local_time(entry.sent_at)} (Brussels)"
-        text = render.safe(ctx.cases.entry_text(entry))
+        text = render.safe(written)
         if ctx.console:
             ctx.console.rule(title, align="left")
             ctx.console.print(Text(text), soft_wrap=True)
@@ -124,30 +118,29 @@ def _show_thread(ctx: Context, report_id: str) -> None:
             ctx.out(f"\n{title}\n{'-' * len(title)}\n{text}\n")
 
 
-def _thread_json(ctx: Context, report_id: str) -> list[dict[str, Any]]:
+def _thread_json(thread: list[tuple[Entry, str]]) -> list[dict[str, Any]]:
     """The replies and the reporter's messages for `show --json`, oldest first."""
     return [
-        {
-            "kind": entry.kind,
-            "sent_at": render.utc_iso(entry.sent_at),
-            "text": ctx.cases.entry_text(entry),
-        }
-        for entry in ctx.cases.thread(report_id)
+        {"kind": entry.kind, "sent_at": render.utc_iso(entry.sent_at), "text": text}
+        for entry, text in thread
     ]
 
 
 def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
     stored, document = _open_report(ctx, args.reference)
+    thread = [(entry, ctx.cases.entry_text(entry)) for entry in ctx.cases.thread(stored.report_id)]
+    # Once all is decrypted, as when the web inbox opens a report: a new one becomes read (for
+    # the reminders and the child), and the child's messages count as read.
+    case = ctx.cases.mark_opened(stored, [entry for entry, _ in thread], datetime.now(UTC))
     if args.json:
-        thread = _thread_json(ctx, stored.row.report_id)
-        render.dump_json({**document, "thread": thread}, sys.stdout)
+        render.dump_json({**document, "thread": _thread_json(thread)}, sys.stdout)
         return 0
-    view = render.report_view(document, stored.row.status)
+    view = render.report_view(document, case.status)
     if ctx.console:
         render.report_rich(view, ctx.console)
     else:
         ctx.out(render.report_plain(view))
-    _show_thread(ctx, stored.row.report_id)
+    _show_thread(ctx, thread)
     return 0
 
 
@@ -193,21 +186,9 @@ def cmd_reply(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-def _markable(word: str) -> Status:
-    """The status `mark` was given; InboxError saying what to type instead of an older word."""
-    if word == OPEN:
-        raise InboxError(
-            f"{OPEN!r} is no longer a status: to reopen a report, mark it read or in_progress "
-            "(the statuses of the web inbox)"
-        )
-    if word not in MARKABLE:
-        raise InboxError(f"{word[:32]!r} is not a status: use {', '.join(MARKABLE)}")
-    return cast(Status, word)
-
-
 def cmd_mark(ctx: Context, args: argparse.Namespace) -> int:
     """Change the status the web inbox, the reminders and the child's page show, on record."""
-    status = _markable(args.status)
+    status = markable(args.status)
     stored = ctx.cases.find(args.reference)
     now = datetime.now(UTC)
     _record(ctx, "status", stored, now, detail=status)

@@ -31,11 +31,9 @@ from botocore.exceptions import (
 from reportdesk.cases import audit
 from reportdesk.cases.reports import CaseError
 from reportdesk.cases.state import STATUSES
-from reportdesk.cases.store import Cases
+from reportdesk.cases.store import MARKABLE, OPEN, Cases
 from reportdesk.cli import commands
 from reportdesk.cli.commands import (
-    MARKABLE,
-    OPEN,
     Context,
     cmd_audit,
     cmd_delete,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final
 
@@ -166,22 +166,7 @@ def reply(store: Store, typed: str, text: Any, actor: audit.Actor, now: datetime
         raise BadInput(f"message is longer than {REPLY_MAX} characters")
     found = store.find(typed)
     _record(store, found, actor, "reply", now)
-    entry = followup_store.store_entry(
-        store.s3,
-        store.bucket,
-        "reply",
-        found.report_id,
-        text.strip(),
-        key_arn=store.key_arn,
-        botocore_session=store.botocore_session,
-        now=now,
-        metadata={"reference": found.reference},
-    )
-    at = casestate.iso(entry.sent_at)
-    casestate.update(
-        store.s3, store.bucket, found.report_id, lambda case: replace(case, last_reply_at=at)
-    )
-    return at
+    return store.store_reply(found, text.strip(), now)
 
 
 def set_status(

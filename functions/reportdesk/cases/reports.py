@@ -1,6 +1,6 @@
-"""Finding a report by the reference a person types, decrypting it with its thread, and noting
-that it was opened: the one way the web inbox (`cases.actions`) and api-inbox (`cases.store`) both
-do it.
+"""Finding a report by the reference a person types, decrypting it with its thread, noting that
+it was opened, and answering the child: the one way the web inbox (`cases.actions`) and api-inbox
+(`cases.store`) both do it. The callers write the access record entry first.
 
 Decryption goes through `reportdesk.core.crypto` only; AWS clients come in as fields. A report that
 cannot be found or trusted is a `CaseError` whose message says what to do; an AWS failure is
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Final
 
@@ -171,6 +171,26 @@ class Reports:
         return casestate.mark_opened(
             self.s3, self.bucket, found.report_id, casestate.iso(latest) if latest else None, now
         )
+
+    def store_reply(self, found: Found, text: str, now: datetime) -> str:
+        """Store an encrypted reply the child reads with the code, and note its time in the case
+        state (the reminders count the report as answered); returns that time."""
+        entry = followup_store.store_entry(
+            self.s3,
+            self.bucket,
+            "reply",
+            found.report_id,
+            text,
+            key_arn=self.key_arn,
+            botocore_session=self.botocore_session,
+            now=now,
+            metadata={"reference": found.reference},
+        )
+        at = casestate.iso(entry.sent_at)
+        casestate.update(
+            self.s3, self.bucket, found.report_id, lambda case: replace(case, last_reply_at=at)
+        )
+        return at
 
     def entry_text(self, entry: followup_store.Entry) -> str:
         """The decrypted text of a reply or message; CaseError when it cannot be trusted."""

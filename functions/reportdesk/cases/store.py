@@ -1,9 +1,9 @@
 """The reports as api-inbox lists and handles them: every report with its status, a report found
-by reference, replies, status changes and deleting every trace of a report.
+by reference, status changes and deleting every trace of a report.
 
-Finding and decrypting are `cases.reports` (shared with the web inbox); the status is the case
-state (`cases.state`), the same one the web inbox, the reminders and the child's page read. AWS
-clients come in as fields. A problem the reader can act on is a `CaseError`.
+Finding, decrypting and replying are `cases.reports` (shared with the web inbox); the status is
+the case state (`cases.state`), the same one the web inbox, the reminders and the child's page
+read. AWS clients come in as fields. A problem the reader can act on is a `CaseError`.
 """
 
 from __future__ import annotations
@@ -16,12 +16,11 @@ from typing import Final, cast
 
 from reportdesk.cases import state as casestate
 from reportdesk.cases.delete import delete_every_trace
-from reportdesk.cases.reports import REPLY_MAX, CaseError, Found, Reports
+from reportdesk.cases.reports import CaseError, Found, Reports
 from reportdesk.cases.state import STATUSES, Status
 from reportdesk.core import clock
 from reportdesk.core.reference import reference_for
 from reportdesk.core.s3 import StorageUnavailable
-from reportdesk.followup import store as followup_store
 
 # What `mark` sets: the web inbox's statuses (`new` is only where a report starts).
 MARKABLE: Final = tuple(status for status in STATUSES if status != "new")
@@ -94,22 +93,6 @@ class Cases(Reports):
     def find(self, typed: str) -> StoredReport:
         found = super().find(typed)
         return self._report(found.report_id, found.key)
-
-    def reply(self, stored: StoredReport, text: str, now: datetime) -> None:
-        """Store an encrypted reply; the reporter reads it with their follow-up code."""
-        if len(text) > REPLY_MAX:
-            raise CaseError(f"the reply is longer than {REPLY_MAX} characters; nothing was sent")
-        followup_store.store_entry(
-            self.s3,
-            self.bucket,
-            "reply",
-            stored.report_id,
-            text,
-            key_arn=self.key_arn,
-            botocore_session=self.botocore_session,
-            now=now,
-            metadata={"reference": stored.reference},
-        )
 
     def set_status(self, stored: StoredReport, status: Status, now: datetime) -> None:
         """Change the case state as the web inbox does; the caller records it first. The expiry

@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.text import Text
 
 from reportdesk.cases import audit
+from reportdesk.cases.reports import REPLY_MAX
 from reportdesk.cases.store import OPEN, Cases, StoredReport, markable
 from reportdesk.cli import render
 from reportdesk.cli.settings import InboxError, Settings
@@ -68,6 +69,10 @@ def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+# What did not happen when the access record refused an entry.
+_NOT_DONE: dict[audit.Action, str] = {"open": "decrypted", "export": "decrypted", "reply": "sent"}
+
+
 def _record(
     ctx: Context,
     action: audit.Action,
@@ -93,7 +98,7 @@ def _record(
             detail=detail,
         )
     except StorageUnavailable:
-        undone = "decrypted" if action in ("open", "export") else "changed"
+        undone = _NOT_DONE.get(action, "changed")
         raise InboxError(f"could not add to the access record; nothing was {undone}") from None
 
 
@@ -178,7 +183,11 @@ def cmd_reply(ctx: Context, args: argparse.Namespace) -> int:
     if not text:
         ctx.out("The reply is empty; nothing was sent.\n")
         return 1
-    ctx.cases.reply(stored, text, datetime.now(UTC))
+    if len(text) > REPLY_MAX:
+        raise InboxError(f"the reply is longer than {REPLY_MAX} characters; nothing was sent")
+    now = datetime.now(UTC)
+    _record(ctx, "reply", stored, now)
+    ctx.cases.store_reply(stored, text, now)
     ctx.out(
         f"Reply to {stored.row.reference} stored. "
         "The reporter reads it on the My report page with their code.\n"

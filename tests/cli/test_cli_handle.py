@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import boto3
 import pytest
+from reportdesk.cases import audit
 from reportdesk.cases import state as casestate
 
 from infra.local_aws import Resources
@@ -154,3 +155,46 @@ def test_purge_reads_a_received_time_without_zone_as_utc(
 
     assert result.code == 0, result.err
     assert versions_left(resources, report.key) == 0
+
+
+def test_delete_is_on_the_access_record_which_outlives_the_report(
+    store_report: StoreReport, inbox: Inbox, resources: Resources
+) -> None:
+    report = store_report()
+
+    inbox("delete", report.reference, "--yes")
+
+    [entry] = audit.entries(boto3.client("s3"), resources.audit_bucket, report.report_id)
+    assert (entry.action, entry.reference, entry.actor.via) == (
+        "delete",
+        report.reference,
+        "api-inbox",
+    )
+
+
+def test_delete_without_an_access_record_deletes_nothing(
+    store_report: StoreReport, inbox: Inbox, resources: Resources, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    report = store_report()
+    monkeypatch.delenv("AUDIT_BUCKET")
+
+    result = inbox("delete", report.reference, "--yes")
+
+    assert result.code == 1
+    assert "no access record configured" in result.err
+    assert versions_left(resources, report.key) == 1
+
+
+def test_purge_puts_every_deletion_on_the_access_record(
+    store_report: StoreReport, inbox: Inbox, resources: Resources
+) -> None:
+    reports = [store_report(received=datetime.now(UTC) - timedelta(days=40)) for _ in range(2)]
+    for report in reports:
+        inbox("mark", report.reference, "handled")
+
+    inbox("purge", "--handled-older-than", "30")
+
+    deleted = [
+        e for e in audit.entries(boto3.client("s3"), resources.audit_bucket) if e.action == "delete"
+    ]
+    assert sorted(e.report_id for e in deleted) == sorted(r.report_id for r in reports)

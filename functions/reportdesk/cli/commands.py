@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import shlex
-import subprocess
 import sys
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -21,6 +18,7 @@ from reportdesk.cases import audit
 from reportdesk.cases.reports import REPLY_MAX
 from reportdesk.cases.store import OPEN, Cases, StoredReport, markable
 from reportdesk.cli import render
+from reportdesk.cli.reply_text import reply_text
 from reportdesk.cli.settings import InboxError, Settings
 from reportdesk.core import clock
 from reportdesk.core.reference import normalise_reference, reference_for
@@ -70,7 +68,12 @@ def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
 
 
 # What did not happen when the access record refused an entry.
-_NOT_DONE: dict[audit.Action, str] = {"open": "decrypted", "export": "decrypted", "reply": "sent"}
+_NOT_DONE: dict[audit.Action, str] = {
+    "open": "decrypted",
+    "export": "decrypted",
+    "reply": "sent",
+    "delete": "deleted",
+}
 
 
 def _record(
@@ -149,37 +152,9 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-def _reply_from_editor() -> str:
-    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
-    if not editor:
-        raise InboxError("no reply text: use --message or --file, or set $EDITOR")
-    # A private temporary file (0600), removed afterwards: the reply is personal data.
-    handle, name = tempfile.mkstemp(prefix="api-inbox-reply-", suffix=".txt")
-    os.close(handle)
-    try:
-        # The reader's own editor, run as the reader: the same trust as their shell.
-        command = [*shlex.split(editor), name]
-        if subprocess.run(command, check=False).returncode != 0:  # noqa: S603
-            raise InboxError("the editor failed; nothing was sent")
-        return Path(name).read_text(encoding="utf-8")
-    finally:
-        os.unlink(name)
-
-
-def _reply_text(args: argparse.Namespace) -> str:
-    if args.message is not None:
-        return str(args.message)
-    if args.file is not None:
-        try:
-            return str(args.file.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError) as error:
-            raise InboxError(f"cannot read {args.file}: {error}") from None
-    return _reply_from_editor()
-
-
 def cmd_reply(ctx: Context, args: argparse.Namespace) -> int:
     stored = ctx.cases.find(args.reference)
-    text = _reply_text(args).strip()
+    text = reply_text(args).strip()
     if not text:
         ctx.out("The reply is empty; nothing was sent.\n")
         return 1
@@ -242,6 +217,7 @@ def cmd_delete(ctx: Context, args: argparse.Namespace) -> int:
     if not args.yes and not _confirm(question):
         ctx.out("Nothing deleted.\n")
         return 1
+    _record(ctx, "delete", stored, datetime.now(UTC))
     removed = ctx.cases.delete(stored)
     ctx.out(f"Report {row.reference} deleted ({removed} version(s) removed).\n")
     return 0
@@ -257,6 +233,7 @@ def cmd_purge(ctx: Context, args: argparse.Namespace) -> int:
     verb = "Would delete" if args.dry_run else "Deleted"
     for report in reversed(due):
         if not args.dry_run:
+            _record(ctx, "delete", report, datetime.now(UTC))
             ctx.cases.delete(report)
         ctx.out(
             f"{verb} {report.row.reference} (received {render.local_time(report.row.received)})\n"

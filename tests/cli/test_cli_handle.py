@@ -172,19 +172,6 @@ def test_delete_is_on_the_access_record_which_outlives_the_report(
     )
 
 
-def test_delete_without_an_access_record_deletes_nothing(
-    store_report: StoreReport, inbox: Inbox, resources: Resources, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    report = store_report()
-    monkeypatch.delenv("AUDIT_BUCKET")
-
-    result = inbox("delete", report.reference, "--yes")
-
-    assert result.code == 1
-    assert "no access record configured" in result.err
-    assert versions_left(resources, report.key) == 1
-
-
 def test_purge_puts_every_deletion_on_the_access_record(
     store_report: StoreReport, inbox: Inbox, resources: Resources
 ) -> None:

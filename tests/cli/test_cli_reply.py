@@ -4,7 +4,6 @@ the reply's time in the case state."""
 from __future__ import annotations
 
 import boto3
-import pytest
 from reportdesk.cases import audit
 from reportdesk.cases import state as casestate
 from reportdesk.followup import store as followup_store
@@ -26,17 +25,3 @@ def test_reply_is_on_the_access_record_and_in_the_case_state(
     [reply] = followup_store.thread(s3, resources.reports_bucket, report.report_id)
     case = casestate.read(s3, resources.reports_bucket, report.report_id)
     assert case.last_reply_at == casestate.iso(reply.sent_at)
-
-
-def test_reply_without_an_access_record_sends_nothing(
-    store_report: StoreReport, inbox: Inbox, resources: Resources, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    report = store_report()
-    monkeypatch.delenv("AUDIT_BUCKET")
-
-    result = inbox("reply", report.reference, "--message", "We lezen mee.")
-
-    assert result.code == 1
-    assert "no access record configured" in result.err
-    s3 = boto3.client("s3")
-    assert followup_store.thread(s3, resources.reports_bucket, report.report_id) == []

@@ -182,42 +182,6 @@ def test_mark_is_on_the_access_record_with_the_new_status(
     assert entry.actor.id.startswith("arn:aws:")
 
 
-def test_mark_without_an_access_record_changes_nothing(
-    store_report: StoreReport, inbox: Inbox, resources: Resources, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    report = store_report()
-    monkeypatch.delenv("AUDIT_BUCKET")
-
-    result = inbox("mark", report.reference, "handled")
-
-    assert result.code == 1
-    assert "no access record configured" in result.err
-    assert case_of(resources, report.report_id).status == "new"
-
-
-@pytest.mark.parametrize(
-    ("word", "message"),
-    [
-        (
-            "open",
-            "'open' is no longer a status: to reopen a report, mark it read or in_progress "
-            "(the statuses of the web inbox)",
-        ),
-        ("new", "'new' is not a status: use read, in_progress, handled"),
-        ("done", "'done' is not a status: use read, in_progress, handled"),
-    ],
-)
-def test_mark_with_a_word_that_is_no_status_says_what_to_type(
-    store_report: StoreReport, inbox: Inbox, resources: Resources, word: str, message: str
-) -> None:
-    report = store_report()
-
-    result = inbox("mark", report.reference, word)
-
-    assert (result.code, result.out, result.err) == (1, "", f"api-inbox: {message}\n")
-    assert case_of(resources, report.report_id).status == "new"
-
-
 def test_list_status_open_keeps_every_report_not_handled(
     store_report: StoreReport, inbox: Inbox
 ) -> None:

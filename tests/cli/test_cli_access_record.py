@@ -1,5 +1,5 @@
-"""No record, no change: every api-inbox command that changes a report refuses to run without the
-access record, as the web inbox does, and leaves the bucket as it was."""
+"""The access record: every api-inbox command that opens or changes a report adds the web inbox's
+entry first, under the reader's AWS identity; no record, no change."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import boto3
 import pytest
+from reportdesk.cases import audit
 
 from infra.local_aws import Resources
 from tests.cli.conftest import Inbox, StoreReport
@@ -15,6 +16,34 @@ from tests.cli.conftest import Inbox, StoreReport
 def every_version(resources: Resources) -> list[tuple[str, str]]:
     listing = boto3.client("s3").list_object_versions(Bucket=resources.reports_bucket)
     return sorted((v["Key"], v["VersionId"]) for v in listing.get("Versions", []))
+
+
+@pytest.mark.parametrize(
+    ("command", "action", "detail"),
+    [
+        (["show", "{reference}"], "open", None),
+        (["mark", "{reference}", "handled"], "status", "handled"),
+        (["reply", "{reference}", "--message", "We lezen mee."], "reply", None),
+        (["delete", "{reference}", "--yes"], "delete", None),
+    ],
+)
+def test_each_command_adds_the_web_inbox_entry(
+    store_report: StoreReport,
+    inbox: Inbox,
+    resources: Resources,
+    command: list[str],
+    action: str,
+    detail: str | None,
+) -> None:
+    report = store_report()
+
+    result = inbox(*(word.format(reference=report.reference) for word in command))
+
+    assert result.code == 0, result.err
+    # The record outlives a deleted report.
+    [entry] = audit.entries(boto3.client("s3"), resources.audit_bucket, report.report_id)
+    assert (entry.action, entry.detail, entry.reference) == (action, detail, report.reference)
+    assert (entry.actor.via, entry.actor.id[:8]) == ("api-inbox", "arn:aws:")
 
 
 @pytest.mark.parametrize(

@@ -157,21 +157,6 @@ def test_purge_reads_a_received_time_without_zone_as_utc(
     assert versions_left(resources, report.key) == 0
 
 
-def test_delete_is_on_the_access_record_which_outlives_the_report(
-    store_report: StoreReport, inbox: Inbox, resources: Resources
-) -> None:
-    report = store_report()
-
-    inbox("delete", report.reference, "--yes")
-
-    [entry] = audit.entries(boto3.client("s3"), resources.audit_bucket, report.report_id)
-    assert (entry.action, entry.reference, entry.actor.via) == (
-        "delete",
-        report.reference,
-        "api-inbox",
-    )
-
-
 def test_purge_puts_every_deletion_on_the_access_record(
     store_report: StoreReport, inbox: Inbox, resources: Resources
 ) -> None:

@@ -169,19 +169,6 @@ def test_mark_in_progress_reopens_a_handled_report(
     assert [change.status for change in case.history] == ["handled", "in_progress"]
 
 
-def test_mark_is_on_the_access_record_with_the_new_status(
-    store_report: StoreReport, inbox: Inbox, resources: Resources
-) -> None:
-    report = store_report()
-
-    inbox("mark", report.reference, "handled")
-
-    [entry] = audit.entries(boto3.client("s3"), resources.audit_bucket, report.report_id)
-    assert (entry.action, entry.detail, entry.reference) == ("status", "handled", report.reference)
-    assert entry.actor.via == "api-inbox"
-    assert entry.actor.id.startswith("arn:aws:")
-
-
 def test_list_status_open_keeps_every_report_not_handled(
     store_report: StoreReport, inbox: Inbox
 ) -> None:

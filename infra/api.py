@@ -118,17 +118,16 @@ class ReportApi(Construct):
         self.intake.read_secret("CHALLENGE_SECRET_ID", self.challenge_secret)
         # Write-only: it encrypts (GenerateDataKey) and stores, it can never read a report back,
         # and it never lists the bucket. Every write must be conditional (If-None-Match: *): the
-        # role can create objects, never overwrite one. PutObjectTagging because the report is
-        # written with its `status=open` tag. It reads (HEAD: metadata) only its own markers,
-        # whose metadata holds no personal data: a retry's submission marker (first store time,
-        # keyed fingerprint) and a used challenge's claimant.
+        # role can create objects, never overwrite one, and tags none (a report's status is its
+        # case state). It reads (HEAD: metadata) only its own markers, whose metadata holds no
+        # personal data: a retry's submission marker (first store time, keyed fingerprint) and a
+        # used challenge's claimant.
         storage.allow(
             self.intake.role,
             ["s3:PutObject"],
             [layout.REPORTS_PREFIX, layout.SUBMISSIONS_PREFIX, layout.CHALLENGES_PREFIX],
             conditions=CREATE_ONLY,
         )
-        storage.allow(self.intake.role, ["s3:PutObjectTagging"], [layout.REPORTS_PREFIX])
         storage.allow(
             self.intake.role,
             ["s3:GetObject"],

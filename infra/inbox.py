@@ -149,8 +149,10 @@ class Inbox(Construct):
             reserved_concurrency=config.intake_concurrency,
         )
         self._grant_inbox(storage, self.function.role)
-        # api-inbox adds the same entries when it decrypts, under the readers role.
+        # api-inbox adds the same entries when it decrypts, replies or changes a status (readers
+        # role) and when it deletes (delete role).
         self._grant_record(storage.readers_role)
+        self._grant_record(storage.delete_role)
 
         # The sign-in steps: a function without any AWS permission but reading the origin-verify
         # value (the Cognito calls it makes are public ones); it never sees a report.

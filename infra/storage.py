@@ -146,28 +146,22 @@ class ReportsStorage(Construct):
             config.readers,
         )
         self.allow(
-            self.readers_role,
-            [
-                "s3:GetObject",
-                "s3:GetObjectVersion",
-                "s3:GetObjectTagging",
-                "s3:PutObjectTagging",
-            ],
-            [layout.REPORTS_PREFIX],
+            self.readers_role, ["s3:GetObject", "s3:GetObjectVersion"], [layout.REPORTS_PREFIX]
         )
+        # `api-inbox list` shows and `mark` changes the case state, as the web inbox does.
+        self.allow(self.readers_role, ["s3:GetObject", "s3:PutObject"], [layout.CASES_PREFIX])
         self.allow_reports_key(self.readers_role, ["kms:Decrypt"], purpose="report")
         self.allow_storage_key(self.readers_role, ["kms:Decrypt"])
         # Deleting for good is a second, deliberate step: its own role, its own profile
         # (`api-inbox --profile api-inbox-delete delete ...`). It finds reports by their metadata
-        # (HEAD needs s3:GetObject) but has no key: it can never read a report.
+        # (HEAD needs s3:GetObject) and their status in the case state, but has no key: it can
+        # never read a report.
         self.delete_role = self._person_role(
             "ReadersDeleteRole",
             "The API persons: api-inbox delete and purge (no decryption)",
             config.deleters,
         )
-        self.allow(
-            self.delete_role, ["s3:GetObject", "s3:GetObjectTagging"], [layout.REPORTS_PREFIX]
-        )
+        self.allow(self.delete_role, ["s3:GetObject"], [layout.REPORTS_PREFIX, layout.CASES_PREFIX])
         # The report, and the intake's marker and the case state named after it (issue 16.7).
         self.allow(
             self.delete_role,

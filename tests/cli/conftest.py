@@ -148,3 +148,24 @@ def inbox(capsys: pytest.CaptureFixture[str]) -> Inbox:
         return Run(code, captured.out, captured.err)
 
     return run
+
+
+def log_in_as_reader(monkeypatch: pytest.MonkeyPatch, actions: list[str]) -> None:
+    """Use the credentials of an IAM user allowed only `actions` (moto checks them when asked)."""
+    iam = boto3.client("iam")
+    name = "reader"
+    iam.create_user(UserName=name)
+    iam.put_user_policy(
+        UserName=name,
+        PolicyName="reader",
+        PolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": actions, "Resource": "*"}],
+            }
+        ),
+    )
+    key = iam.create_access_key(UserName=name)["AccessKey"]
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", key["AccessKeyId"])
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", key["SecretAccessKey"])
+    monkeypatch.delenv("AWS_SESSION_TOKEN")

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import boto3
 import pytest
 from moto.core.authorization import enable_iam_authentication
-from reportdesk.cases.store import TAMPERED
+from reportdesk.cases.reports import TAMPERED
 
 from infra.local_aws import Resources
-from tests.cli.conftest import Inbox, Run, StoreReport
+from tests.cli.conftest import Inbox, Run, StoreReport, log_in_as_reader
 
 
 def assert_one_line_error(result: Run, message: str) -> None:
@@ -158,27 +157,6 @@ def test_a_bucket_that_does_not_exist_is_one_line(
     assert_one_line_error(
         result, "the reports bucket does not exist: check REPORTS_BUCKET or the config file"
     )
-
-
-def log_in_as_reader(monkeypatch: pytest.MonkeyPatch, actions: list[str]) -> None:
-    """Use the credentials of an IAM user allowed only `actions` (moto checks them when asked)."""
-    iam = boto3.client("iam")
-    name = "reader"
-    iam.create_user(UserName=name)
-    iam.put_user_policy(
-        UserName=name,
-        PolicyName="reader",
-        PolicyDocument=json.dumps(
-            {
-                "Version": "2012-10-17",
-                "Statement": [{"Effect": "Allow", "Action": actions, "Resource": "*"}],
-            }
-        ),
-    )
-    key = iam.create_access_key(UserName=name)["AccessKey"]
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", key["AccessKeyId"])
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", key["SecretAccessKey"])
-    monkeypatch.delenv("AWS_SESSION_TOKEN")
 
 
 def test_a_reader_without_access_to_the_bucket_is_told_access_is_denied(

@@ -1,4 +1,4 @@
-"""`api-inbox mark`, `delete` and `purge`: following reports up and removing them for good."""
+"""`api-inbox delete` and `purge`: removing reports for good (`mark`: test_cli_status.py)."""
 
 from __future__ import annotations
 
@@ -7,68 +7,16 @@ from datetime import UTC, datetime, timedelta
 
 import boto3
 import pytest
+from reportdesk.cases import audit
 from reportdesk.cases import state as casestate
 
 from infra.local_aws import Resources
 from tests.cli.conftest import Inbox, StoreReport
 
 
-def status_tag(resources: Resources, key: str) -> str | None:
-    tags = boto3.client("s3").get_object_tagging(Bucket=resources.reports_bucket, Key=key)
-    return {tag["Key"]: tag["Value"] for tag in tags["TagSet"]}.get("status")
-
-
 def versions_left(resources: Resources, key: str) -> int:
     listing = boto3.client("s3").list_object_versions(Bucket=resources.reports_bucket, Prefix=key)
     return len(listing.get("Versions", [])) + len(listing.get("DeleteMarkers", []))
-
-
-def test_mark_handled_sets_the_status_tag(
-    store_report: StoreReport, inbox: Inbox, resources: Resources
-) -> None:
-    report = store_report()
-
-    result = inbox("mark", report.reference, "handled")
-
-    assert result.code == 0
-    assert status_tag(resources, report.key) == "handled"
-
-
-def test_mark_open_reopens_a_handled_report(
-    store_report: StoreReport, inbox: Inbox, resources: Resources
-) -> None:
-    report = store_report()
-    inbox("mark", report.reference, "handled")
-
-    inbox("mark", report.reference, "open")
-
-    assert status_tag(resources, report.key) == "open"
-
-
-def test_mark_keeps_the_other_tags_of_the_object(
-    store_report: StoreReport, inbox: Inbox, resources: Resources
-) -> None:
-    report = store_report()
-    s3 = boto3.client("s3")
-    s3.put_object_tagging(
-        Bucket=resources.reports_bucket,
-        Key=report.key,
-        Tagging={"TagSet": [{"Key": "status", "Value": "open"}, {"Key": "case", "Value": "7"}]},
-    )
-
-    inbox("mark", report.reference, "handled")
-
-    tags = s3.get_object_tagging(Bucket=resources.reports_bucket, Key=report.key)["TagSet"]
-    assert {tag["Key"]: tag["Value"] for tag in tags} == {"status": "handled", "case": "7"}
-
-
-def test_mark_shows_in_the_list(store_report: StoreReport, inbox: Inbox) -> None:
-    report = store_report()
-
-    inbox("mark", report.reference, "handled")
-
-    line = next(line for line in inbox("list").out.splitlines() if report.reference in line)
-    assert "handled" in line.split()
 
 
 def test_delete_with_yes_removes_every_version_and_delete_marker(
@@ -200,11 +148,25 @@ def test_purge_reads_a_received_time_without_zone_as_utc(
         CopySource={"Bucket": bucket, "Key": report.key},
         Metadata={**metadata, "received": "2025-01-01T10:00:00"},
         MetadataDirective="REPLACE",
-        Tagging="status=handled",
-        TaggingDirective="REPLACE",
     )
+    inbox("mark", report.reference, "handled")
 
     result = inbox("purge", "--handled-older-than", "30")
 
     assert result.code == 0, result.err
     assert versions_left(resources, report.key) == 0
+
+
+def test_purge_puts_every_deletion_on_the_access_record(
+    store_report: StoreReport, inbox: Inbox, resources: Resources
+) -> None:
+    reports = [store_report(received=datetime.now(UTC) - timedelta(days=40)) for _ in range(2)]
+    for report in reports:
+        inbox("mark", report.reference, "handled")
+
+    inbox("purge", "--handled-older-than", "30")
+
+    deleted = [
+        e for e in audit.entries(boto3.client("s3"), resources.audit_bucket) if e.action == "delete"
+    ]
+    assert sorted(e.report_id for e in deleted) == sorted(r.report_id for r in reports)

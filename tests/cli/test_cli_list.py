@@ -49,7 +49,7 @@ def test_list_row_has_language_status_triage_and_contact(
 
     line = next(line for line in inbox("list").out.splitlines() if report.reference in line)
 
-    assert line.split()[3:] == ["fr", "open", "suspected_spam", "yes"]
+    assert line.split()[3:] == ["fr", "new", "suspected_spam", "yes"]
 
 
 def test_list_json_has_exactly_the_documented_fields(
@@ -67,7 +67,7 @@ def test_list_json_has_exactly_the_documented_fields(
             "report_id": report.report_id,
             "received": "2026-05-04T08:15:30Z",
             "language": "en",
-            "status": "open",
+            "status": "new",
             "triage": "unverified",
             "contact_wanted": False,
         }

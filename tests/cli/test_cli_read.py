@@ -60,7 +60,7 @@ def test_show_says_received_language_triage_and_status(
         ["Received", "2026-01-15 13:00 (Brussels)"],
         ["Language", "fr"],
         ["Triage", "unverified"],
-        ["Status", "open"],
+        ["Status", "read"],  # opening it made it read, as in the web inbox
     ]
 
 

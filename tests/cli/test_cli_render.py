@@ -32,7 +32,7 @@ def terminal() -> Console:
 def test_rich_show_prints_markup_and_emoji_codes_as_typed() -> None:
     console = terminal()
 
-    report_rich(report_view(DOCUMENT, "open"), console)
+    report_rich(report_view(DOCUMENT, "new"), console)
 
     text = console.export_text()
     assert MESSAGE in text
@@ -42,7 +42,7 @@ def test_rich_show_prints_markup_and_emoji_codes_as_typed() -> None:
 def test_rich_show_adds_no_hyperlink_from_the_message() -> None:
     console = terminal()
 
-    report_rich(report_view(DOCUMENT, "open"), console)
+    report_rich(report_view(DOCUMENT, "new"), console)
 
     assert "\x1b]8;" not in console.export_text(styles=True)
 
@@ -68,7 +68,7 @@ def test_safe_shows_invisible_characters_that_reorder_or_hide_text(hidden: str, 
 
 
 def test_export_shows_a_bidi_override_in_the_message_as_an_escape() -> None:
-    view = report_view({"reference": "ABCD-1234", "message": "Bel me: \u202e65 43 21 0740"}, "open")
+    view = report_view({"reference": "ABCD-1234", "message": "Bel me: \u202e65 43 21 0740"}, "new")
     exported = report_plain(view)
     assert "\u202e" not in exported
     assert "Bel me: \\u202e65 43 21 0740" in exported

@@ -4,6 +4,7 @@ each with its day in words; nothing else of the API persons' work."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import boto3
@@ -11,7 +12,7 @@ import pytest
 from reportdesk.cases import state as casestate
 
 from infra.local_aws import Resources
-from tests.followup.conftest import Bucket, Post
+from tests.followup.conftest import Bucket, Post, Run
 
 # Monday 30 November 2026, 09:15 in Brussels.
 OPENED = datetime(2026, 11, 30, 8, 15, tzinfo=UTC)
@@ -93,3 +94,21 @@ def test_a_new_report_shows_only_received_on_the_page(report: Post, read: Post) 
     page = read(code, language="en", form=True).body
     [step] = re.findall(r'<li class="followup__step"[^>]*>([^<]*)</li>', page)
     assert step.startswith("We got your report on ")
+
+
+def test_a_status_set_with_api_inbox_reaches_the_child(
+    report: Post, read: Post, inbox: Callable[..., Run]
+) -> None:
+    sent = report().json()
+    assert inbox("mark", sent["reference"], "in_progress").code == 0
+    assert read(sent["followup_code"]).json()["status"] == "in_progress"
+
+    assert inbox("mark", sent["reference"], "handled").code == 0
+
+    body = read(sent["followup_code"]).json()
+    assert body["status"] == "handled"
+    assert [step["status"] for step in body["status_history"]] == [
+        "received",
+        "in_progress",
+        "handled",
+    ]

@@ -183,7 +183,7 @@ def statements_on_record(synth: Synth) -> list[dict[str, Any]]:
 
 
 def test_inbox_and_api_inbox_can_add_to_the_access_record(synth: Synth) -> None:
-    for role in (INBOX, "Storage/ReadersRole/Resource"):
+    for role in (INBOX, "Storage/ReadersRole/Resource", "Storage/ReadersDeleteRole/Resource"):
         record = by_path(synth, RECORD)
         on_record = [s for s in role_statements(synth, role) if record in str(s["Resource"])]
         assert "s3:PutObject" in actions(on_record)

@@ -12,6 +12,7 @@ from typing import Any
 from aws_cdk import App, Stack
 from conftest import Synth
 from test_infra_stack import (
+    INTAKE,
     READERS,
     actions,
     as_list,
@@ -283,6 +284,34 @@ def test_delete_role_removes_a_report_with_its_thread_and_mail_traces(synth: Syn
 def test_delete_role_can_never_decrypt(synth: Synth) -> None:
     assert reports_key_statements(synth, DELETE) == []
     assert not {a for a in actions(role_statements(synth, DELETE)) if a.startswith("kms:")}
+
+
+def granted_on(synth: Synth, role: str, path: str) -> set[str]:
+    """The actions the role may do on the reports bucket's objects under `path` (`cases/*`)."""
+    return {
+        action
+        for s in role_statements(synth, role)
+        if f'/{path}"' in json.dumps(s["Resource"])
+        for action in as_list(s["Action"])
+    }
+
+
+def test_api_inbox_reads_and_changes_the_case_state_as_the_web_inbox(synth: Synth) -> None:
+    assert granted_on(synth, READERS, "cases/*") == {"s3:GetObject", "s3:PutObject"}
+
+
+def test_delete_role_reads_the_status_and_deletes_the_case_state_only(synth: Synth) -> None:
+    assert granted_on(synth, DELETE, "cases/*") == {
+        "s3:GetObject",
+        "s3:DeleteObject",
+        "s3:DeleteObjectVersion",
+    }
+
+
+def test_no_role_writes_or_reads_object_tags(synth: Synth) -> None:
+    # A report's status is its case state; the old `status` tag is read by nothing any more.
+    for role in (READERS, DELETE, INTAKE):
+        assert not {a for a in actions(role_statements(synth, role)) if "Tagging" in a}, role
 
 
 def test_examples_name_no_iam_users() -> None:

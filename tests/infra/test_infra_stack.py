@@ -114,7 +114,7 @@ def test_intake_writes_only_under_reports_markers_and_followup_codes(synth: Synt
         ["followup/*", "followup-index/*"],
     ]
     granted_s3 = {a for a in actions(role_statements(synth, INTAKE)) if a.startswith("s3:")}
-    assert granted_s3 == {"s3:PutObject", "s3:PutObjectTagging", "s3:GetObject"}
+    assert granted_s3 == {"s3:PutObject", "s3:GetObject"}
 
 
 def test_intake_may_only_generate_data_keys_for_reports(synth: Synth) -> None:

@@ -140,11 +140,12 @@ def test_object_metadata_holds_no_personal_data(post_json: PostJson, bucket: Buc
         assert value not in flat
 
 
-def test_new_report_is_tagged_open(post_json: PostJson, bucket: Bucket) -> None:
+def test_new_report_has_no_tags(post_json: PostJson, bucket: Bucket) -> None:
+    # Its status is its case state (`cases/<report_id>`, none yet: new); the role tags nothing.
     post_json(full_report())
     [key] = bucket.report_keys()
     tags = bucket.s3.get_object_tagging(Bucket=bucket.resources.reports_bucket, Key=key)
-    assert tags["TagSet"] == [{"Key": "status", "Value": "open"}]
+    assert tags["TagSet"] == []
 
 
 def test_stored_object_is_not_plain_text(post_json: PostJson, bucket: Bucket) -> None:

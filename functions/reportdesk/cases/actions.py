@@ -1,16 +1,16 @@
 """What the web inbox does with a case, free of HTTP: list, open, reply, change status, postpone
 the expiry, export and delete, each opening or change first written to the access record (no
 record, no access).
-The case state is `cases.state`, the access record `cases.audit`.
+Reports are found and decrypted by `cases.reports`; the case state is `cases.state`, the access
+record `cases.audit`.
 """
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final
 
@@ -19,20 +19,16 @@ from botocore.exceptions import BotoCoreError, ClientError
 from reportdesk.cases import audit
 from reportdesk.cases import state as casestate
 from reportdesk.cases.delete import delete_every_trace
-from reportdesk.cases.retention import CannotPostpone, postpone_expiry
+from reportdesk.cases.reports import REPLY_MAX, Found, Reports
+from reportdesk.cases.retention import CannotPostpone, expiry_day, postpone_expiry
 from reportdesk.cases.state import CaseState, Status
-from reportdesk.core import clock, crypto
-from reportdesk.core.layout import MESSAGES_PREFIX, REPORTS_PREFIX, report_id_from_key
+from reportdesk.core import clock
+from reportdesk.core.layout import MESSAGES_PREFIX
 from reportdesk.core.reference import is_report_id, normalise_reference, reference_for
 from reportdesk.core.s3 import StorageUnavailable
 from reportdesk.followup import store as followup_store
 
-REPLY_MAX: Final = 10_000
 _WORKERS: Final = 16
-
-
-class UnknownReport(Exception):
-    """No report has this reference (or it is not a reference at all)."""
 
 
 class BadInput(Exception):
@@ -44,52 +40,17 @@ class Conflict(Exception):
 
 
 @dataclass(frozen=True)
-class Store:
+class Store(Reports):
     """Where the reports, their cases and the access record are, and how to reach them."""
 
-    s3: Any
-    bucket: str
     audit_bucket: str
-    key_arn: str
-    botocore_session: Any
     retention_days: int
     postpone_days: int
 
-
-@dataclass(frozen=True)
-class Found:
-    report_id: str
-    reference: str
-    key: str
-
-
-def _report_ids(store: Store) -> dict[str, str]:
-    """Every report id with its object key."""
-    found: dict[str, str] = {}
-    pages = store.s3.get_paginator("list_objects_v2").paginate(
-        Bucket=store.bucket, Prefix=REPORTS_PREFIX
-    )
-    for page in pages:
-        for item in page.get("Contents", []):
-            report_id = report_id_from_key(item["Key"])
-            if report_id:
-                found[report_id] = item["Key"]
-    return found
-
-
-def find(store: Store, typed: str) -> Found:
-    """The report a person's reference names (any case, no dash, O for 0); UnknownReport if none."""
-    wanted = normalise_reference(typed) if len(typed) <= 32 else None
-    if wanted is None:
-        raise UnknownReport
-    try:
-        keys = _report_ids(store)
-    except (BotoCoreError, ClientError) as error:
-        raise StorageUnavailable(type(error).__name__) from error
-    for report_id, key in keys.items():
-        if reference_for(report_id) == wanted:
-            return Found(report_id, wanted, key)
-    raise UnknownReport
+    def case_json(self, case: CaseState) -> dict[str, Any]:
+        """The case as the page shows it; a case closed by api-inbox gets its expiry day here."""
+        day = expiry_day(case, self.retention_days)
+        return {**case.as_json(), "expires_on": day.isoformat() if day else None}
 
 
 def _message_times(store: Store) -> dict[str, list[str]]:
@@ -132,46 +93,22 @@ def list_reports(store: Store, now: datetime) -> list[dict[str, Any]]:
             "status": case.status,
             "unread_messages": _unread(case, messages.get(report_id, [])),
             "days_open": casestate.days_between(received, end),
-            "expires_on": case.expires_on,
+            "expires_on": store.case_json(case)["expires_on"],
         }
 
     try:
         messages = _message_times(store)
         with ThreadPoolExecutor(_WORKERS) as pool:
-            rows = list(pool.map(row, _report_ids(store).items()))
+            rows = list(pool.map(row, store.report_keys().items()))
     except (BotoCoreError, ClientError) as error:
         raise StorageUnavailable(type(error).__name__) from error
     return sorted(rows, key=lambda r: (r["received_at"], r["reference"]), reverse=True)
 
 
-def _decrypt_report(store: Store, found: Found) -> dict[str, Any]:
-    try:
-        body = store.s3.get_object(Bucket=store.bucket, Key=found.key)["Body"].read()
-    except (BotoCoreError, ClientError) as error:
-        raise StorageUnavailable(type(error).__name__) from error
-    plaintext = crypto.decrypt(
-        bytes(body), found.report_id, key_arn=store.key_arn, botocore_session=store.botocore_session
-    )
-    document = json.loads(plaintext)
-    if not isinstance(document, dict) or document.get("report_id") != found.report_id:
-        raise crypto.WrongEncryptionContext("not this report")
-    return document
-
-
-def _thread(store: Store, found: Found) -> list[dict[str, str]]:
+def _thread(store: Store, entries: list[followup_store.Entry]) -> list[dict[str, str]]:
     return [
-        {
-            "kind": entry.kind,
-            "at": casestate.iso(entry.sent_at),
-            "text": followup_store.read_entry(
-                store.s3,
-                store.bucket,
-                entry,
-                key_arn=store.key_arn,
-                botocore_session=store.botocore_session,
-            ),
-        }
-        for entry in followup_store.thread(store.s3, store.bucket, found.report_id)
+        {"kind": entry.kind, "at": casestate.iso(entry.sent_at), "text": store.entry_text(entry)}
+        for entry in entries
     ]
 
 
@@ -205,24 +142,17 @@ def _record(
 def open_report(store: Store, typed: str, actor: audit.Actor, now: datetime) -> dict[str, Any]:
     """The decrypted report with its thread, case and access record; a `new` case becomes `read`
     and the child's messages up to now count as read."""
-    found = find(store, typed)
+    found = store.find(typed)
     _record(store, found, actor, "open", now)
-    document = _decrypt_report(store, found)
-    thread = _thread(store, found)
-
-    def opened(case: CaseState) -> CaseState:
-        seen = case.with_status("read", now, store.retention_days) if case.status == "new" else case
-        latest = max((e["at"] for e in thread if e["kind"] == "message"), default=None)
-        if latest and (seen.messages_read_until or "") < latest:
-            return replace(seen, messages_read_until=latest)
-        return seen
-
-    case = casestate.update(store.s3, store.bucket, found.report_id, opened)
+    document = store.document(found)
+    entries = store.thread(found.report_id)
+    thread = _thread(store, entries)
+    case = store.mark_opened(found, entries, now)
     return {
         "reference": found.reference,
         "report": document,
         "thread": thread,
-        "case": case.as_json(),
+        "case": store.case_json(case),
         "postpone_days": store.postpone_days,
         "access": _access(store, found),
     }
@@ -234,24 +164,9 @@ def reply(store: Store, typed: str, text: Any, actor: audit.Actor, now: datetime
         raise BadInput("message is required")
     if len(text) > REPLY_MAX:
         raise BadInput(f"message is longer than {REPLY_MAX} characters")
-    found = find(store, typed)
+    found = store.find(typed)
     _record(store, found, actor, "reply", now)
-    entry = followup_store.store_entry(
-        store.s3,
-        store.bucket,
-        "reply",
-        found.report_id,
-        text.strip(),
-        key_arn=store.key_arn,
-        botocore_session=store.botocore_session,
-        now=now,
-        metadata={"reference": found.reference},
-    )
-    at = casestate.iso(entry.sent_at)
-    casestate.update(
-        store.s3, store.bucket, found.report_id, lambda case: replace(case, last_reply_at=at)
-    )
-    return at
+    return store.store_reply(found, text.strip(), now)
 
 
 def set_status(
@@ -259,22 +174,19 @@ def set_status(
 ) -> dict[str, Any]:
     if status not in casestate.STATUSES or status == "new":
         raise BadInput("status must be one of read, in_progress, handled")
-    found = find(store, typed)
+    found = store.find(typed)
     wanted: Status = status
     _record(store, found, actor, "status", now, detail=wanted)
-    case = casestate.update(
-        store.s3,
-        store.bucket,
-        found.report_id,
-        lambda case: case.with_status(wanted, now, store.retention_days),
+    case = casestate.change_status(
+        store.s3, store.bucket, found.report_id, wanted, now, store.retention_days
     )
-    return case.as_json()
+    return store.case_json(case)
 
 
 def postpone(store: Store, typed: str, actor: audit.Actor, now: datetime) -> dict[str, Any]:
     """Postpone a closed report's expiry once by `postpone_days`; Conflict when it is open or
     was postponed before (the attempt stays on the access record)."""
-    found = find(store, typed)
+    found = store.find(typed)
     _record(store, found, actor, "postpone", now, detail=str(store.postpone_days))
     try:
         case = postpone_expiry(
@@ -282,14 +194,14 @@ def postpone(store: Store, typed: str, actor: audit.Actor, now: datetime) -> dic
         )
     except CannotPostpone as error:
         raise Conflict(str(error)) from None
-    return case.as_json()
+    return store.case_json(case)
 
 
 def export(store: Store, typed: str, actor: audit.Actor, now: datetime) -> tuple[str, str]:
     """The report and its thread as plain text for the case folder, and its file name."""
-    found = find(store, typed)
+    found = store.find(typed)
     _record(store, found, actor, "export", now)
-    document = _decrypt_report(store, found)
+    document = store.document(found)
     case = casestate.read(store.s3, store.bucket, found.report_id)
     lines = [
         f"Report {found.reference}",
@@ -303,7 +215,7 @@ def export(store: Store, typed: str, actor: audit.Actor, now: datetime) -> tuple
         if name not in {"message", "schema", "report_id", "submission_id", "reference"}:
             lines.append(f"{name}: {visible(value)}")
     lines += ["", "Message", "-------", visible(str(document.get("message", ""))), ""]
-    for entry in _thread(store, found):
+    for entry in _thread(store, store.thread(found.report_id)):
         who = "Reply" if entry["kind"] == "reply" else "Message from the reporter"
         lines += [f"{who}, {entry['at']}", "-" * 20, visible(entry["text"]), ""]
     return "\n".join(lines), f"report-{found.reference}.txt"
@@ -335,7 +247,7 @@ def visible(text: str) -> str:
 def delete(store: Store, typed: str, confirm: Any, actor: audit.Actor, now: datetime) -> None:
     """Remove every trace of the report (`cases.delete.delete_every_trace`).
     The access record stays (it holds no report content, and nobody can delete it)."""
-    found = find(store, typed)
+    found = store.find(typed)
     if not isinstance(confirm, str) or normalise_reference(confirm) != found.reference:
         raise BadInput("confirm must be the report's reference")
     _record(store, found, actor, "delete", now)

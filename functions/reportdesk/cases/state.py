@@ -69,8 +69,13 @@ class CaseState:
             "postponed": self.postponed,
         }
 
-    def with_status(self, status: Status, now: datetime, retention_days: int) -> CaseState:
-        """The state after a status change at `now`; the same state when nothing changes."""
+    def with_status(self, status: Status, now: datetime, retention_days: int | None) -> CaseState:
+        """The state after a status change at `now`; the same state when nothing changes.
+
+        Without `retention_days` (api-inbox does not know the deployment's) a closed case gets
+        no `expires_on`: its expiry is then counted from `closed_at` by whoever reads it
+        (`cases.retention.expiry_day`), with their own setting.
+        """
         if status == self.status:
             return self
         closed = status == "handled"
@@ -80,7 +85,7 @@ class CaseState:
             history=(*self.history, Change(status, iso(now))),
             closed_at=iso(now) if closed else None,
             expires_on=(brussels_date(now) + timedelta(days=retention_days)).isoformat()
-            if closed
+            if closed and retention_days is not None
             else None,
             postponed=self.postponed if closed else False,
         )
@@ -162,6 +167,29 @@ def update(
             raise StorageUnavailable(type(error).__name__) from error
         return replace(wanted, etag=str(response.get("ETag") or "") or None)
     raise StorageUnavailable("case state kept changing")
+
+
+def change_status(
+    s3: Any, bucket: str, report_id: str, status: Status, now: datetime, retention_days: int | None
+) -> CaseState:
+    """Set the report's status (web inbox and api-inbox alike); the caller writes the access
+    record entry first, as for every change."""
+    return update(s3, bucket, report_id, lambda case: case.with_status(status, now, retention_days))
+
+
+def mark_opened(
+    s3: Any, bucket: str, report_id: str, latest_message_at: str | None, now: datetime
+) -> CaseState:
+    """Someone opened the report at `now` (web inbox or api-inbox): a `new` case becomes `read`,
+    and the child's messages up to `latest_message_at` count as read."""
+
+    def opened(case: CaseState) -> CaseState:
+        seen = case.with_status("read", now, None) if case.status == "new" else case
+        if latest_message_at and (seen.messages_read_until or "") < latest_message_at:
+            return replace(seen, messages_read_until=latest_message_at)
+        return seen
+
+    return update(s3, bucket, report_id, opened)
 
 
 def delete(s3: Any, bucket: str, report_id: str) -> None:

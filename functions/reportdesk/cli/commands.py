@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import shlex
-import subprocess
 import sys
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -18,13 +15,15 @@ from rich.console import Console
 from rich.text import Text
 
 from reportdesk.cases import audit
-from reportdesk.cases.store import Cases, StoredReport
+from reportdesk.cases.reports import REPLY_MAX
+from reportdesk.cases.store import OPEN, Cases, StoredReport, markable
 from reportdesk.cli import render
+from reportdesk.cli.reply_text import reply_text
 from reportdesk.cli.settings import InboxError, Settings
 from reportdesk.core import clock
-from reportdesk.core.layout import report_id_from_key
 from reportdesk.core.reference import normalise_reference, reference_for
 from reportdesk.core.s3 import StorageUnavailable
+from reportdesk.followup.store import Entry
 
 
 @dataclass
@@ -49,7 +48,9 @@ def console() -> Console | None:
 def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
     reports = ctx.cases.all()
     rows = [report.row for report in reports]
-    if args.status:
+    if args.status == OPEN:
+        rows = [row for row in rows if row.status != "handled"]
+    elif args.status:
         rows = [row for row in rows if row.status == args.status]
     if args.since:
         rows = [
@@ -66,41 +67,58 @@ def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-def _record(ctx: Context, action: audit.Action, stored: StoredReport) -> None:
-    """Add to the access record before anything is decrypted: no record, no access."""
+# What did not happen when the access record refused an entry.
+_NOT_DONE: dict[audit.Action, str] = {
+    "open": "decrypted",
+    "export": "decrypted",
+    "reply": "sent",
+    "delete": "deleted",
+}
+
+
+def _record(
+    ctx: Context,
+    action: audit.Action,
+    stored: StoredReport,
+    now: datetime,
+    detail: str | None = None,
+) -> None:
+    """Add to the access record before anything is decrypted or changed: no record, no access."""
     if not ctx.settings.audit_bucket:
         raise InboxError(
             "no access record configured (AUDIT_BUCKET, or audit_bucket in the config file): "
-            "every report opened must be on record"
+            "every report opened or changed must be on record"
         )
     try:
         audit.append(
             ctx.cases.s3,
             ctx.settings.audit_bucket,
             action,
-            stored.row.report_id,
-            stored.row.reference,
+            stored.report_id,
+            stored.reference,
             ctx.actor(),
-            now=datetime.now(UTC),
+            now=now,
+            detail=detail,
         )
     except StorageUnavailable:
-        raise InboxError("could not add to the access record; nothing was decrypted") from None
+        undone = _NOT_DONE.get(action, "changed")
+        raise InboxError(f"could not add to the access record; nothing was {undone}") from None
 
 
 def _open_report(
     ctx: Context, reference: str, action: audit.Action = "open"
 ) -> tuple[StoredReport, dict[str, Any]]:
     stored = ctx.cases.find(reference)
-    _record(ctx, action, stored)
+    _record(ctx, action, stored, datetime.now(UTC))
     return stored, ctx.cases.document(stored)
 
 
-def _show_thread(ctx: Context, report_id: str) -> None:
+def _show_thread(ctx: Context, thread: list[tuple[Entry, str]]) -> None:
     """The replies and the reporter's messages after the report, oldest first."""
-    for entry in ctx.cases.thread(report_id):
+    for entry, written in thread:
         who = "Reply sent to the reporter" if entry.kind == "reply" else "Message from the reporter"
         title = f"{who}, {render.local_time(entry.sent_at)} (Brussels)"
-        text = render.safe(ctx.cases.entry_text(entry))
+        text = render.safe(written)
         if ctx.console:
             ctx.console.rule(title, align="left")
             ctx.console.print(Text(text), soft_wrap=True)
@@ -108,68 +126,43 @@ def _show_thread(ctx: Context, report_id: str) -> None:
             ctx.out(f"\n{title}\n{'-' * len(title)}\n{text}\n")
 
 
-def _thread_json(ctx: Context, report_id: str) -> list[dict[str, Any]]:
+def _thread_json(thread: list[tuple[Entry, str]]) -> list[dict[str, Any]]:
     """The replies and the reporter's messages for `show --json`, oldest first."""
     return [
-        {
-            "kind": entry.kind,
-            "sent_at": render.utc_iso(entry.sent_at),
-            "text": ctx.cases.entry_text(entry),
-        }
-        for entry in ctx.cases.thread(report_id)
+        {"kind": entry.kind, "sent_at": render.utc_iso(entry.sent_at), "text": text}
+        for entry, text in thread
     ]
 
 
 def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
     stored, document = _open_report(ctx, args.reference)
+    thread = [(entry, ctx.cases.entry_text(entry)) for entry in ctx.cases.thread(stored.report_id)]
+    # Once all is decrypted, as when the web inbox opens a report: a new one becomes read (for
+    # the reminders and the child), and the child's messages count as read.
+    case = ctx.cases.mark_opened(stored, [entry for entry, _ in thread], datetime.now(UTC))
     if args.json:
-        thread = _thread_json(ctx, stored.row.report_id)
-        render.dump_json({**document, "thread": thread}, sys.stdout)
+        render.dump_json({**document, "thread": _thread_json(thread)}, sys.stdout)
         return 0
-    view = render.report_view(document, stored.row.status)
+    view = render.report_view(document, case.status)
     if ctx.console:
         render.report_rich(view, ctx.console)
     else:
         ctx.out(render.report_plain(view))
-    _show_thread(ctx, stored.row.report_id)
+    _show_thread(ctx, thread)
     return 0
-
-
-def _reply_from_editor() -> str:
-    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
-    if not editor:
-        raise InboxError("no reply text: use --message or --file, or set $EDITOR")
-    # A private temporary file (0600), removed afterwards: the reply is personal data.
-    handle, name = tempfile.mkstemp(prefix="api-inbox-reply-", suffix=".txt")
-    os.close(handle)
-    try:
-        # The reader's own editor, run as the reader: the same trust as their shell.
-        command = [*shlex.split(editor), name]
-        if subprocess.run(command, check=False).returncode != 0:  # noqa: S603
-            raise InboxError("the editor failed; nothing was sent")
-        return Path(name).read_text(encoding="utf-8")
-    finally:
-        os.unlink(name)
-
-
-def _reply_text(args: argparse.Namespace) -> str:
-    if args.message is not None:
-        return str(args.message)
-    if args.file is not None:
-        try:
-            return str(args.file.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError) as error:
-            raise InboxError(f"cannot read {args.file}: {error}") from None
-    return _reply_from_editor()
 
 
 def cmd_reply(ctx: Context, args: argparse.Namespace) -> int:
     stored = ctx.cases.find(args.reference)
-    text = _reply_text(args).strip()
+    text = reply_text(args).strip()
     if not text:
         ctx.out("The reply is empty; nothing was sent.\n")
         return 1
-    ctx.cases.reply(stored, text, datetime.now(UTC))
+    if len(text) > REPLY_MAX:
+        raise InboxError(f"the reply is longer than {REPLY_MAX} characters; nothing was sent")
+    now = datetime.now(UTC)
+    _record(ctx, "reply", stored, now)
+    ctx.cases.store_reply(stored, text, now)
     ctx.out(
         f"Reply to {stored.row.reference} stored. "
         "The reporter reads it on the My report page with their code.\n"
@@ -178,9 +171,13 @@ def cmd_reply(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_mark(ctx: Context, args: argparse.Namespace) -> int:
+    """Change the status the web inbox, the reminders and the child's page show, on record."""
+    status = markable(args.status)
     stored = ctx.cases.find(args.reference)
-    ctx.cases.set_status(stored, args.status)
-    ctx.out(f"{stored.row.reference} is now {args.status}.\n")
+    now = datetime.now(UTC)
+    _record(ctx, "status", stored, now, detail=status)
+    ctx.cases.set_status(stored, status, now)
+    ctx.out(f"{stored.reference} is now {status}.\n")
     return 0
 
 
@@ -220,6 +217,7 @@ def cmd_delete(ctx: Context, args: argparse.Namespace) -> int:
     if not args.yes and not _confirm(question):
         ctx.out("Nothing deleted.\n")
         return 1
+    _record(ctx, "delete", stored, datetime.now(UTC))
     removed = ctx.cases.delete(stored)
     ctx.out(f"Report {row.reference} deleted ({removed} version(s) removed).\n")
     return 0
@@ -235,6 +233,7 @@ def cmd_purge(ctx: Context, args: argparse.Namespace) -> int:
     verb = "Would delete" if args.dry_run else "Deleted"
     for report in reversed(due):
         if not args.dry_run:
+            _record(ctx, "delete", report, datetime.now(UTC))
             ctx.cases.delete(report)
         ctx.out(
             f"{verb} {report.row.reference} (received {render.local_time(report.row.received)})\n"
@@ -257,8 +256,7 @@ def cmd_audit(ctx: Context, args: argparse.Namespace) -> int:
         wanted = normalise_reference(args.reference)
         if wanted is None:
             raise InboxError(f"{args.reference!r} is not a report reference (like ABCD-1234)")
-        ids = [report_id_from_key(key) for key in ctx.cases.keys()]  # noqa: SIM118 -- S3 keys
-        known = [i for i in ids if i and reference_for(i) == wanted]
+        known = [i for i in ctx.cases.report_keys() if reference_for(i) == wanted]
         # A deleted report keeps its record, but its id is no longer among the reports.
         if known:
             entries = audit.entries(ctx.cases.s3, bucket, known[0])

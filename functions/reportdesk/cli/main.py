@@ -29,7 +29,9 @@ from botocore.exceptions import (
 )
 
 from reportdesk.cases import audit
-from reportdesk.cases.store import STATUSES, CaseError, Cases
+from reportdesk.cases.reports import CaseError
+from reportdesk.cases.state import STATUSES
+from reportdesk.cases.store import MARKABLE, OPEN, Cases
 from reportdesk.cli import commands
 from reportdesk.cli.commands import (
     Context,
@@ -49,10 +51,9 @@ from reportdesk.cli.settings import (
     load_settings,
     read_config,
 )
-from reportdesk.core.s3 import error_code
+from reportdesk.core.s3 import StorageUnavailable, error_code
 
 PROG = "api-inbox"
-_STATUSES = STATUSES
 
 
 def _since(text: str) -> date:
@@ -84,7 +85,11 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     listing = commands.add_parser("list", help="list reports, newest first")
-    listing.add_argument("--status", choices=_STATUSES, help="only open or only handled reports")
+    listing.add_argument(
+        "--status",
+        choices=(*STATUSES, OPEN),
+        help=f"only reports with this status; {OPEN}: every report not handled yet",
+    )
     listing.add_argument("--since", type=_since, metavar="YYYY-MM-DD", help="received on or after")
     listing.add_argument("--json", action="store_true", help="print a JSON array")
     listing.set_defaults(run=cmd_list)
@@ -107,9 +112,12 @@ def build_parser() -> argparse.ArgumentParser:
     given.add_argument("--file", type=Path, metavar="FILE", help="read the reply from a file")
     reply.set_defaults(run=cmd_reply)
 
-    mark = commands.add_parser("mark", help="mark a report handled or open")
+    mark = commands.add_parser(
+        "mark", help="change a report's status, as in the web inbox (the child sees it)"
+    )
     mark.add_argument("reference")
-    mark.add_argument("status", choices=_STATUSES)
+    # Checked by the command, so that an older word gets a sentence saying what to type now.
+    mark.add_argument("status", metavar="{" + ",".join(MARKABLE) + "}")
     mark.set_defaults(run=cmd_mark)
 
     export = commands.add_parser("export", help="save a report as a text file for the case folder")
@@ -154,6 +162,17 @@ def _context(args: argparse.Namespace) -> Context:
     return Context(settings, cases, commands.console(), actor)
 
 
+def _refused(code: str) -> str:
+    """What AWS refusing a request with this error code means for the reader."""
+    if code in {"AccessDenied", "AccessDeniedException", "403", "Forbidden"}:
+        return "access denied: your AWS identity may not read the reports; ask a maintainer"
+    if code == "NoSuchBucket":
+        return "the reports bucket does not exist: check REPORTS_BUCKET or the config file"
+    if code in {"ExpiredToken", "ExpiredTokenException", "InvalidClientTokenId"}:
+        return "your AWS login has expired: run `aws sso login` and try again"
+    return f"AWS refused the request ({code or 'unknown error'})"
+
+
 def _explain(error: Exception) -> str:
     """One line saying what went wrong and what to do about it."""
     if isinstance(error, CaseError):
@@ -169,14 +188,10 @@ def _explain(error: Exception) -> str:
     if isinstance(error, EndpointConnectionError):
         return f"cannot reach AWS ({error}): check your network, or that `make serve` runs"
     if isinstance(error, ClientError):
-        code = error_code(error)
-        if code in {"AccessDenied", "AccessDeniedException", "403", "Forbidden"}:
-            return "access denied: your AWS identity may not read the reports; ask a maintainer"
-        if code == "NoSuchBucket":
-            return "the reports bucket does not exist: check REPORTS_BUCKET or the config file"
-        if code in {"ExpiredToken", "ExpiredTokenException", "InvalidClientTokenId"}:
-            return "your AWS login has expired: run `aws sso login` and try again"
-        return f"AWS refused the request ({code or 'unknown error'})"
+        return _refused(error_code(error))
+    if isinstance(error, StorageUnavailable):
+        # The case state's and the access record's failures carry the AWS error code.
+        return _refused(str(error))
     if isinstance(error, BotoCoreError):
         return f"AWS error: {error}"
     return f"unexpected error ({type(error).__name__}); nothing was changed by it"

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportdesk.cases.store import CaseError
+from reportdesk.cases.reports import CaseError
 
 LOCAL_ENV_FILE = Path(".local") / "inbox.env"
 # A problem the reader can act on, shown as one line on stderr.

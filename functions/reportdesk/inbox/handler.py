@@ -16,9 +16,11 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
 
 from reportdesk.cases import actions as cases
 from reportdesk.cases.audit import Actor
+from reportdesk.cases.reports import CaseError, UnknownReport
 from reportdesk.core import routes
 from reportdesk.core.crypto import DecryptionFailed
 from reportdesk.core.s3 import StorageUnavailable
@@ -142,8 +144,8 @@ def not_a_reader(_error_: auth.NotAReader) -> Response[str]:
     return _error(403, "forbidden", "this account may not read reports (not in readers)")
 
 
-@app.exception_handler(cases.UnknownReport)  # type: ignore[untyped-decorator]
-def unknown(_error_: cases.UnknownReport) -> Response[str]:
+@app.exception_handler(UnknownReport)  # type: ignore[untyped-decorator]
+def unknown(_error_: UnknownReport) -> Response[str]:
     return _error(404, "not_found", "no report has this reference")
 
 
@@ -164,8 +166,11 @@ def no_route(_error_: NotFoundError) -> Response[str]:
 
 @app.exception_handler(Exception)  # type: ignore[untyped-decorator]
 def unexpected(error: Exception) -> Response[str]:
-    # Only the type: a message might quote report content.
-    expected = isinstance(error, StorageUnavailable | DecryptionFailed)
+    # Only the type: a message might quote report content. A report that cannot be decrypted or
+    # trusted (CaseError) is logged as expected, as DecryptionFailed always was.
+    expected = isinstance(
+        error, StorageUnavailable | DecryptionFailed | CaseError | BotoCoreError | ClientError
+    )
     logger.error("inbox failed", error=type(error).__name__, expected=expected)
     return _error(503, "unavailable", "the reports cannot be reached now; try again later")
 

@@ -117,7 +117,6 @@ def store_report(
             key,
             ciphertext,
             Metadata=metadata.as_s3_metadata(),
-            Tagging="status=open",
             ContentType="application/octet-stream",
         )
     except (BotoCoreError, ClientError) as error:

@@ -93,7 +93,8 @@ def add_working_days(moment: datetime, days: int) -> datetime:
 
 
 def last_reply(case: Case) -> datetime | None:
-    """The latest reply, from the case state or the thread (api-inbox replies write no state)."""
+    """The latest reply, from the case state or the thread (replies of an older api-inbox wrote
+    no state)."""
     noted = [moment(case.state.last_reply_at)] if case.state.last_reply_at else []
     return max([*case.reply_times, *noted], default=None)
 

@@ -134,7 +134,6 @@ def run(reports: int = REPORTS) -> dict[str, list[Any]]:
                     Body=body if prefix == "reports" else b"",
                     IfNoneMatch="*",
                     Metadata={"reference": "ABCD-EFGH", "language": "nl"},
-                    Tagging="status=open",
                 )
             return time.perf_counter() - started
 

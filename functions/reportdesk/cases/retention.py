@@ -2,7 +2,8 @@
 case state (`cases.state`, written by the web inbox).
 
 A report gets an expiry day only when it is closed (`handled`): the Belgian closing day plus
-`retention_days`. The API persons may postpone that day once by `postpone_days`.
+`retention_days`. The API persons may postpone that day once by `postpone_days`. On that day the
+scheduled run deletes it (`delete_expired`), on the access record as any other deletion.
 """
 
 from __future__ import annotations
@@ -11,9 +12,12 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from reportdesk.cases import audit
 from reportdesk.cases import state as casestate
+from reportdesk.cases.delete import delete_every_trace
 from reportdesk.cases.state import CHILD_STATUS, CaseState
 from reportdesk.core.clock import brussels_date
+from reportdesk.core.layout import report_id_from_key
 
 
 class CannotPostpone(Exception):
@@ -55,6 +59,20 @@ def postpone_expiry(
     return casestate.update(
         s3, bucket, report_id, lambda state: postponed(state, postpone_days, retention_days)
     )
+
+
+def delete_expired(
+    s3: Any, bucket: str, audit_bucket: str, report_key: str, reference: str, now: datetime
+) -> int:
+    """Delete an expired report as the people's deletes do: its `delete` entry on the access
+    record first (by `audit.RETENTION`), then every trace; returns the versions removed.
+    StorageUnavailable when the entry could not be written: then nothing was deleted (no record,
+    no deletion), and the next run tries again."""
+    report_id = report_id_from_key(report_key)
+    if report_id is None:
+        raise ValueError("not a report key")
+    audit.append(s3, audit_bucket, "delete", report_id, reference, audit.RETENTION, now=now)
+    return delete_every_trace(s3, bucket, report_key)
 
 
 def child_history(state: CaseState, received: datetime) -> list[tuple[str, datetime]]:

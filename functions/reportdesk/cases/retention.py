@@ -18,10 +18,15 @@ from reportdesk.cases.delete import delete_every_trace
 from reportdesk.cases.state import CHILD_STATUS, CaseState
 from reportdesk.core.clock import brussels_date
 from reportdesk.core.layout import report_id_from_key
+from reportdesk.core.s3 import StorageUnavailable
 
 
 class CannotPostpone(Exception):
     """Only a closed report's expiry can be postponed, and only once."""
+
+
+class NotRecorded(Exception):
+    """An expired report's access record entry could not be written: it was not deleted."""
 
 
 def moment(iso: str) -> datetime:
@@ -62,16 +67,21 @@ def postpone_expiry(
 
 
 def delete_expired(
-    s3: Any, bucket: str, audit_bucket: str, report_key: str, reference: str, now: datetime
+    s3: Any, bucket: str, audit_bucket: str | None, report_key: str, reference: str, now: datetime
 ) -> int:
     """Delete an expired report as the people's deletes do: its `delete` entry on the access
     record first (by `audit.RETENTION`), then every trace; returns the versions removed.
-    StorageUnavailable when the entry could not be written: then nothing was deleted (no record,
-    no deletion), and the next run tries again."""
+    NotRecorded when the entry could not be written (or there is no access record): then nothing
+    was deleted, and the next run tries again. StorageUnavailable when a deletion failed."""
     report_id = report_id_from_key(report_key)
     if report_id is None:
         raise ValueError("not a report key")
-    audit.append(s3, audit_bucket, "delete", report_id, reference, audit.RETENTION, now=now)
+    if audit_bucket is None:
+        raise NotRecorded("no access record configured (AUDIT_BUCKET)")
+    try:
+        audit.append(s3, audit_bucket, "delete", report_id, reference, audit.RETENTION, now=now)
+    except StorageUnavailable as error:
+        raise NotRecorded(str(error)) from error
     return delete_every_trace(s3, bucket, report_key)
 
 

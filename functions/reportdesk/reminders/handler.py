@@ -16,10 +16,10 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from botocore.exceptions import BotoCoreError, ClientError
 
-from reportdesk.cases.retention import delete_expired
+from reportdesk.cases.retention import NotRecorded, delete_expired
 from reportdesk.core.clock import brussels_date
 from reportdesk.core.layout import case_key, reminded_key
-from reportdesk.core.s3 import StorageUnavailable, delete_every_version
+from reportdesk.core.s3 import delete_every_version
 from reportdesk.reminders import mail, rules
 from reportdesk.reminders.config import Clients, Settings, aws_clients, send
 from reportdesk.reminders.overview import run_overview
@@ -55,10 +55,8 @@ def _delete_expired(
     """Delete one expired report, its access record entry first; False when the entry could not
     be written (the report stays until a run that can)."""
     try:
-        if settings.audit_bucket is None:
-            raise StorageUnavailable("no access record configured (AUDIT_BUCKET)")
         delete_expired(clients.s3, settings.bucket, settings.audit_bucket, key, case.reference, now)
-    except StorageUnavailable as error:
+    except NotRecorded as error:
         logger.error(
             "retention", report_id=case.report_id, outcome="not_recorded", error=str(error)
         )

@@ -234,14 +234,22 @@ class Inbox(Construct):
 
     def _grant_record(self, role: iam.IRole) -> None:
         """Add and read access record entries; no delete, no retention change, no bypass."""
+        self.allow_append(role)
         role.add_to_principal_policy(
             iam.PolicyStatement(
-                actions=["s3:PutObject", "s3:GetObject"],
-                resources=[self.audit_bucket.arn_for_objects("*")],
+                actions=["s3:GetObject"], resources=[self.audit_bucket.arn_for_objects("*")]
             )
         )
         role.add_to_principal_policy(
             iam.PolicyStatement(actions=["s3:ListBucket"], resources=[self.audit_bucket.bucket_arn])
+        )
+
+    def allow_append(self, role: iam.IRole) -> None:
+        """Add access record entries, nothing else: not read, not list, not delete."""
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["s3:PutObject"], resources=[self.audit_bucket.arn_for_objects("*")]
+            )
         )
         record = Stack.of(self).get_logical_id(
             self.audit_bucket.node.default_child  # type: ignore[arg-type]
@@ -250,5 +258,5 @@ class Inbox(Construct):
             role,
             f"AwsSolutions-IAM5[Resource::<{record}.Arn>/*]",
             "Access record entries are keyed by report id and time, made at run time; the role "
-            "can only add and read them (Object Lock, compliance mode).",
+            "can at most add and read them (Object Lock, compliance mode).",
         )

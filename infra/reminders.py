@@ -2,7 +2,8 @@
 09:00 Brussels time) and the weekly overview for the maintainers, each its own function and role.
 
 Neither role has any KMS permission: reports are read by HEAD (metadata; a body could not be
-decrypted), case states and markers are SSE-S3 objects that hold no personal data.
+decrypted), case states and markers are SSE-S3 objects that hold no personal data. The daily
+role may add to the access record (the `delete` entry of each expired report), not read it.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from reportdesk.core import layout
 from infra import nag
 from infra.config import Config
 from infra.functions import PythonFunction
+from infra.inbox import Inbox
 from infra.notifications import Notifications
 from infra.storage import ReportsStorage
 
@@ -41,6 +43,7 @@ class Reminders(Construct):
         config: Config,
         storage: ReportsStorage,
         notifications: Notifications,
+        inbox: Inbox,
         code: lambda_.Code,
         log_retention: logs.RetentionDays,
     ) -> None:
@@ -53,21 +56,27 @@ class Reminders(Construct):
             "NOTIFY_DLQ_URL": notifications.dlq.queue_url,
         }
 
-        def scheduled(construct_id: str, handler: str) -> PythonFunction:
+        def scheduled(
+            construct_id: str, handler: str, more: dict[str, str] | None = None
+        ) -> PythonFunction:
             return PythonFunction(
                 self,
                 construct_id,
                 handler=handler,
                 service="reminders",
                 code=code,
-                environment=environment,
+                environment={**environment, **(more or {})},
                 log_retention=log_retention,
                 # Lists and HEADs every report: minutes for tens of thousands.
                 timeout=Duration.minutes(5),
                 reserved_concurrency=1,
             )
 
-        self.reminders = scheduled("Daily", "reportdesk.reminders.handler.handler")
+        self.reminders = scheduled(
+            "Daily",
+            "reportdesk.reminders.handler.handler",
+            {"AUDIT_BUCKET": inbox.audit_bucket.bucket_name},
+        )
         self.overview = scheduled("Weekly", "reportdesk.reminders.handler.overview_handler")
         for function in (self.reminders, self.overview):
             role = function.role
@@ -82,7 +91,9 @@ class Reminders(Construct):
             # HEAD of reports (metadata); case states. No KMS: a report body stays unreadable.
             storage.allow(role, ["s3:GetObject"], [layout.REPORTS_PREFIX, layout.CASES_PREFIX])
             storage.allow(role, ["s3:PutObject", "s3:DeleteObject"], [layout.REMINDED_PREFIX])
-        # Retention: closed reports whose day has come, with every trace and every version.
+        # Retention: closed reports whose day has come, with every trace and every version, each
+        # after its `delete` entry on the access record (add only: it never reads the record).
+        inbox.allow_append(self.reminders.role)
         storage.allow(
             self.reminders.role,
             ["s3:DeleteObject", "s3:DeleteObjectVersion"],

@@ -100,6 +100,7 @@ class ReportDeskStack(Stack):
             config=config,
             storage=self.storage,
             notifications=self.notifications,
+            inbox=self.inbox,
             code=lambda_code,
             log_retention=log_retention,
         )

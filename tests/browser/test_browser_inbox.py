@@ -5,9 +5,11 @@ on every state, keyboard only, and nothing left in the browser's storage."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
+from reportdesk.cases import audit
 from reportdesk.core.texts import LANGUAGES, text
 
 from infra.local_aws import fresh_totp_code
@@ -19,6 +21,7 @@ from tests.browser.report_page import (
     send_and_wait_for_reference,
     wait_like_a_person,
 )
+from tests.inbox.support import s3, send_report
 from tests.local.local_process import LocalServer
 
 INBOX_PATH = {"nl": "/inbox/", "fr": "/fr/inbox/", "en": "/en/inbox/"}
@@ -149,6 +152,34 @@ def test_child_text_is_never_markup_and_invisible_characters_show(
     shown_controls = "\u27e6U+202E\u27e7gnp.exe\u27e6U+200B\u27e7"
     assert shown == f"Kijk <img src=x onerror=alert(1)> hier {shown_controls} einde"
     assert inbox.locator("#inbox-report-message img").count() == 0
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_deletion_by_the_retention_shows_as_automatic(
+    staff: BrowserContext, server: LocalServer, language: str
+) -> None:
+    # A retention run that wrote its entry and stopped before the report was gone: the report
+    # still shows, and its record says who began to delete it.
+    reference = send_report(server, "Een afgesloten melding, voorbij de bewaartermijn.")
+    [row] = [row for row in server.inbox("list") if row["reference"] == reference]
+    audit.append(
+        s3(server),
+        server.settings()["AUDIT_BUCKET"],
+        "delete",
+        row["report_id"],
+        reference,
+        audit.RETENTION,
+        now=datetime.now(UTC),
+    )
+    inbox = staff.new_page()
+    sign_in(inbox, server, language)
+    inbox.click(f"{row_of(inbox, reference)} button")
+    inbox.wait_for_selector("#inbox-report:not([hidden])")
+    shown = inbox.locator("#inbox-access li").all_inner_texts()
+    automatic = (
+        f"{text('inbox.actor.retention', language)}, {text('inbox.action.delete', language)}"
+    )
+    assert [entry for entry in shown if entry.endswith(automatic)] == [shown[0]]
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -1,5 +1,6 @@
 """The access record: every api-inbox command that opens or changes a report adds the web inbox's
-entry first, under the reader's AWS identity; no record, no change."""
+entry first, under the reader's AWS identity; no record, no change. `audit` shows them, and the
+automatic retention's deletions too."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import boto3
 import pytest
 from reportdesk.cases import audit
+from reportdesk.cases.retention import delete_expired
 
 from infra.local_aws import Resources
 from tests.cli.conftest import Inbox, StoreReport
@@ -72,3 +74,25 @@ def test_without_an_access_record_nothing_changes(
     assert result.code == 1
     assert "no access record configured" in result.err
     assert every_version(resources) == before
+
+
+def test_audit_shows_a_deletion_by_the_retention_as_automatic(
+    store_report: StoreReport, inbox: Inbox, resources: Resources
+) -> None:
+    report = store_report()
+    s3 = boto3.client("s3")
+    # What the daily run does with an expired report.
+    delete_expired(
+        s3,
+        resources.reports_bucket,
+        resources.audit_bucket,
+        report.key,
+        report.reference,
+        datetime.now(UTC),
+    )
+
+    result = inbox("audit", report.reference)
+
+    assert result.code == 0, result.err
+    [line] = result.out.splitlines()
+    assert line.endswith(f"  {report.reference}  delete  automatically (retention period over)")

@@ -3,6 +3,7 @@ bucket lifecycle that can never delete an open case."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from conftest import Synth
@@ -21,6 +22,7 @@ from test_infra_stack import (
 DAILY = "Reminders/Daily/Role/Resource"
 WEEKLY = "Reminders/Weekly/Role/Resource"
 FOLLOWUP = "Followup/Function/Role/Resource"
+RECORD = "Inbox/AccessRecord/Resource"
 # Where a report's case lives: no lifecycle expiration may ever reach these.
 CASE_PREFIXES = ("reports/", "replies/", "messages/", "followup/", "followup-index/", "cases/")
 
@@ -85,6 +87,25 @@ def test_only_the_daily_run_deletes_and_only_traces_of_reports(synth: Synth) -> 
         "cases/*",
     }
     assert "s3:DeleteObjectVersion" not in actions(role_statements(synth, WEEKLY))
+
+
+def test_the_daily_run_may_only_add_entries_to_the_access_record(synth: Synth) -> None:
+    record = by_path(synth, RECORD)
+    on_record = [s for s in role_statements(synth, DAILY) if record in json.dumps(s["Resource"])]
+    assert [(s["Effect"], s["Action"], s["Resource"]) for s in on_record] == [
+        ("Allow", "s3:PutObject", {"Fn::Join": ["", [{"Fn::GetAtt": [record, "Arn"]}, "/*"]]})
+    ]
+    assert record not in json.dumps(role_statements(synth, WEEKLY))
+
+
+def test_the_daily_run_knows_the_access_record(synth: Synth) -> None:
+    def variables(path: str) -> dict[str, Any]:
+        function = synth.template["Resources"][by_path(synth, f"{path}/Function/Resource")]
+        found: dict[str, Any] = function["Properties"]["Environment"]["Variables"]
+        return found
+
+    assert variables("Reminders/Daily")["AUDIT_BUCKET"] == {"Ref": by_path(synth, RECORD)}
+    assert "AUDIT_BUCKET" not in variables("Reminders/Weekly")
 
 
 def test_scheduled_functions_send_mail_as_the_sender(synth: Synth) -> None:

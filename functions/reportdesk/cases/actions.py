@@ -113,8 +113,15 @@ def _thread(store: Store, entries: list[followup_store.Entry]) -> list[dict[str,
 
 
 def _access(store: Store, found: Found) -> list[dict[str, Any]]:
+    """The report's access record as the page shows it; `via` names the automatic retention."""
     return [
-        {"at": e.at, "action": e.action, "who": e.actor.email or e.actor.id, "detail": e.detail}
+        {
+            "at": e.at,
+            "action": e.action,
+            "who": e.actor.email or e.actor.id,
+            "via": e.actor.via,
+            "detail": e.detail,
+        }
         for e in audit.entries(store.s3, store.audit_bucket, found.report_id)
     ]
 

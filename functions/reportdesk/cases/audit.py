@@ -2,8 +2,8 @@
 
 One small JSON object per entry in the audit bucket, which has S3 Object Lock: nobody can rewrite
 or delete an entry before its retention ends. Writers may only add (a new key, IfNoneMatch="*").
-Entries hold who (the Cognito `sub` and e-mail, or the AWS identity of `api-inbox`), never any
-report content.
+Entries hold who (the Cognito `sub` and e-mail, the AWS identity of `api-inbox`, or `RETENTION`
+for the scheduled deletion of an expired report), never any report content.
 """
 
 from __future__ import annotations
@@ -30,11 +30,17 @@ _WORKERS: Final = 8
 
 @dataclass(frozen=True)
 class Actor:
-    """Who acted: a Cognito user (`sub`, e-mail) or an AWS identity of api-inbox (ARN)."""
+    """Who acted: a Cognito user (`sub`, e-mail), an AWS identity of api-inbox (ARN), or the
+    automatic retention (`RETENTION`)."""
 
     id: str
     email: str
-    via: Literal["web", "api-inbox"]
+    via: Literal["web", "api-inbox", "retention"]
+
+
+# Nobody in person: the daily run that deletes closed reports on their expiry day. The web inbox
+# and api-inbox show it by `via` (inbox.actor.retention in texts/inbox.toml).
+RETENTION: Final = Actor(id="retention", email="", via="retention")
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 case state (`cases.state`, written by the web inbox).
 
 A report gets an expiry day only when it is closed (`handled`): the Belgian closing day plus
-`retention_days`. The API persons may postpone that day once by `postpone_days`.
+`retention_days`. The API persons may postpone that day once by `postpone_days`. On that day the
+scheduled run deletes it (`delete_expired`), on the access record as any other deletion.
 """
 
 from __future__ import annotations
@@ -11,13 +12,21 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from reportdesk.cases import audit
 from reportdesk.cases import state as casestate
+from reportdesk.cases.delete import delete_every_trace
 from reportdesk.cases.state import CHILD_STATUS, CaseState
 from reportdesk.core.clock import brussels_date
+from reportdesk.core.layout import report_id_from_key
+from reportdesk.core.s3 import StorageUnavailable
 
 
 class CannotPostpone(Exception):
     """Only a closed report's expiry can be postponed, and only once."""
+
+
+class NotRecorded(Exception):
+    """An expired report's access record entry could not be written: it was not deleted."""
 
 
 def moment(iso: str) -> datetime:
@@ -55,6 +64,25 @@ def postpone_expiry(
     return casestate.update(
         s3, bucket, report_id, lambda state: postponed(state, postpone_days, retention_days)
     )
+
+
+def delete_expired(
+    s3: Any, bucket: str, audit_bucket: str | None, report_key: str, reference: str, now: datetime
+) -> int:
+    """Delete an expired report as the people's deletes do: its `delete` entry on the access
+    record first (by `audit.RETENTION`), then every trace; returns the versions removed.
+    NotRecorded when the entry could not be written (or there is no access record): then nothing
+    was deleted, and the next run tries again. StorageUnavailable when a deletion failed."""
+    report_id = report_id_from_key(report_key)
+    if report_id is None:
+        raise ValueError("not a report key")
+    if audit_bucket is None:
+        raise NotRecorded("no access record configured (AUDIT_BUCKET)")
+    try:
+        audit.append(s3, audit_bucket, "delete", report_id, reference, audit.RETENTION, now=now)
+    except StorageUnavailable as error:
+        raise NotRecorded(str(error)) from error
+    return delete_every_trace(s3, bucket, report_key)
 
 
 def child_history(state: CaseState, received: datetime) -> list[tuple[str, datetime]]:

@@ -270,11 +270,10 @@ def cmd_audit(ctx: Context, args: argparse.Namespace) -> int:
     if not entries:
         ctx.out("No entries.\n")
     for entry in entries:
-        who = entry.actor.email or entry.actor.id
         detail = f" ({render.safe(entry.detail)})" if entry.detail else ""
         moment = datetime.fromisoformat(entry.at.replace("Z", "+00:00"))
         ctx.out(
             f"{render.local_time(moment)}  {entry.reference}  {entry.action}{detail}  "
-            f"{render.safe(who)} via {entry.actor.via}\n"
+            f"{render.actor(entry.actor)}\n"
         )
     return 0

@@ -13,9 +13,11 @@ from rich.console import Console, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from reportdesk.cases import audit
 from reportdesk.cases.store import ReportRow
 from reportdesk.core import clock
 from reportdesk.core.model import is_hidden
+from reportdesk.core.texts import text
 
 # Terminal control characters in a report could rewrite the screen or the clipboard of the reader,
 # and invisible ones (bidirectional overrides, zero-width characters, line separators) could reorder
@@ -65,6 +67,14 @@ def utc_iso(moment: datetime | None) -> str | None:
 def local_time(moment: datetime | None) -> str:
     """The moment in Brussels time, the way the API persons read a clock."""
     return "?" if moment is None else clock.brussels_minute(moment)
+
+
+def actor(who: audit.Actor) -> str:
+    """Who made an access record entry: a person and how, or the automatic retention (in the
+    web inbox's words)."""
+    if who.via == "retention":
+        return text("inbox.actor.retention", "en")
+    return f"{safe(who.email or who.id)} via {safe(who.via)}"
 
 
 def yes_no(value: bool | None) -> str:

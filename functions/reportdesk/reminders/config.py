@@ -26,6 +26,8 @@ class Settings:
     sender: str
     recipients: tuple[str, ...]
     overview_recipients: tuple[str, ...] = ()
+    # The access record; without it retention deletes nothing (no record, no deletion).
+    audit_bucket: str | None = None
     retention_days: int = DEFAULT_RETENTION_DAYS
     configuration_set: str | None = None
     queue_url: str | None = None
@@ -34,7 +36,8 @@ class Settings:
     @classmethod
     def from_environment(cls, env: Mapping[str, str]) -> Settings:
         """`REPORTS_BUCKET`, `MAIL_SENDER`, `MAIL_RECIPIENTS`, `OVERVIEW_RECIPIENTS`,
-        `RETENTION_DAYS`, `SES_CONFIGURATION_SET`, `NOTIFY_QUEUE_URL`, `NOTIFY_DLQ_URL`."""
+        `AUDIT_BUCKET`, `RETENTION_DAYS`, `SES_CONFIGURATION_SET`, `NOTIFY_QUEUE_URL`,
+        `NOTIFY_DLQ_URL`."""
 
         def addresses(name: str) -> tuple[str, ...]:
             return tuple(a.strip() for a in env.get(name, "").split(",") if a.strip())
@@ -44,6 +47,7 @@ class Settings:
             sender=env["MAIL_SENDER"],
             recipients=addresses("MAIL_RECIPIENTS"),
             overview_recipients=addresses("OVERVIEW_RECIPIENTS"),
+            audit_bucket=env.get("AUDIT_BUCKET") or None,
             retention_days=int(env.get("RETENTION_DAYS") or DEFAULT_RETENTION_DAYS),
             configuration_set=env.get("SES_CONFIGURATION_SET") or None,
             queue_url=env.get("NOTIFY_QUEUE_URL") or None,

@@ -104,7 +104,7 @@
       var time = node.querySelector('[data-field="at"]');
       time.textContent = inbox.localTime(entry.at);
       time.setAttribute("datetime", entry.at);
-      inbox.fill(node, "who", entry.who);
+      inbox.fill(node, "who", entry.via === "retention" ? t("actor.retention") : entry.who);
       var action = t("action." + entry.action);
       if (entry.action === "status" && entry.detail) {
         action += ": " + t("status." + entry.detail);

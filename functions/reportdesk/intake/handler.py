@@ -27,22 +27,24 @@ from reportdesk.runtime.settings import Settings, region, secret_id
 app, logger, metrics = http_function("intake")
 
 
-def _challenge_secret() -> str | None:
-    """The HMAC secret of the challenges (refreshed every few minutes); None when unavailable."""
+def _secret_or_none(setting: str, unavailable: str) -> str | None:
+    """The secret named in `setting` (refreshed every few minutes); None, with a warning, when it
+    cannot be had."""
     try:
-        return aws.secret(secret_id("CHALLENGE_SECRET_ID"), region())
+        return aws.secret(secret_id(setting), region())
     except aws.SECRET_FAILURES:
-        logger.warning("challenge secret unavailable", outcome="secret_unavailable")
+        logger.warning(unavailable, outcome="secret_unavailable")
         return None
+
+
+def _challenge_secret() -> str | None:
+    """The HMAC secret of the challenges."""
+    return _secret_or_none("CHALLENGE_SECRET_ID", "challenge secret unavailable")
 
 
 def _fingerprint_secret() -> str | None:
     """The key of the submission fingerprints: the follow-up secret, under its own label."""
-    try:
-        return aws.secret(secret_id("FOLLOWUP_SECRET_ID"), region())
-    except aws.SECRET_FAILURES:
-        logger.warning("fingerprint key unavailable", outcome="secret_unavailable")
-        return None
+    return _secret_or_none("FOLLOWUP_SECRET_ID", "fingerprint key unavailable")
 
 
 def _followup_code(report_id: str) -> str | None:
